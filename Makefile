@@ -1,0 +1,25 @@
+# Two commands on a fresh clone (README.md):
+#   make demo   install everything, create the embedded SQLite store with demo data, serve on :5000
+#   make test   install everything and run the test suite (SQLite and PostgreSQL)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO_SIZE ?= 5000
+
+.PHONY: install demo test
+
+$(BIN)/pop: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(BIN)/pop
+
+install: $(BIN)/pop
+
+demo: install
+	POP_ENV=development $(BIN)/pop db upgrade
+	POP_ENV=development $(BIN)/pop demo load --size $(DEMO_SIZE) --seed 1
+	POP_ENV=development $(BIN)/pop serve --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest -n 2 -q

@@ -1,0 +1,43 @@
+"""The Flask application: factory, configuration, database, views, CLI. The only package that knows Flask
+and SQLAlchemy's ORM; `formats`, `protocols` and `harvest` are libraries it drives."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask import Flask, current_app
+
+from .db import Database
+from .settings import Settings
+
+
+@dataclass
+class Pop:
+    """What the app holds besides Flask's own state: settings and the database."""
+
+    settings: Settings
+    db: Database
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the app. `settings` default to the environment's; `overrides` replace single settings (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = settings or Settings.from_env(instance_path=app.instance_path)
+    if overrides:
+        settings = replace(settings, **overrides)
+    app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
+    app.extensions["pop"] = Pop(settings=settings, db=Database(settings.database_url))
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from .extensions import init_cache
+    from .views import register_views
+
+    init_cache(app, settings)
+    register_views(app)
+    return app
+
+
+def pop() -> Pop:
+    """The current app's settings and database."""
+    return current_app.extensions["pop"]

@@ -1,0 +1,172 @@
+"""`pop import`: read notices from a JSON Lines, JSON or CSV file (the shapes exports write) into the store.
+
+All-or-nothing: the whole file is written in one transaction, so a file with any rejected record stores
+nothing (unless `partial=True`, which stores the valid records and reports the others). Importing the same
+file twice changes nothing, datestamps included. Memory stays flat: records are streamed in batches.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import ijson
+
+from formats.bases import Base
+from formats.notice import InvalidNotice, validate_notice
+from formats.tabular import decode_row
+
+from .db import Database
+from .store import WriteSummary, utcnow, write_notices
+
+FORMATS = ("jsonl", "json", "csv")
+
+
+class ImportError_(Exception):
+    """The file itself cannot be read (not one bad record: those are rejections)."""
+
+
+@dataclass
+class RawRecord:
+    position: str  # "line 12" / "record 3" / "row 7", for the report
+    fields: dict[str, Any] | None
+    error: str | None = None
+
+
+def detect_format(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in (".gz",):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    for fmt in FORMATS:
+        if name.endswith("." + fmt) or (fmt == "jsonl" and name.endswith(".ndjson")):
+            return fmt
+    raise ImportError_(f"cannot tell the format of {path.name}: name it .jsonl, .json or .csv, or pass --format")
+
+
+def _open(path: Path) -> io.TextIOBase:
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def read_records(path: Path, fmt: str, base: Base) -> Iterator[RawRecord]:
+    """Stream the raw records of a file. A record that cannot be parsed is yielded with its error."""
+    try:
+        handle = _open(path)
+    except OSError as error:
+        raise ImportError_(f"cannot open {path}: {error.strerror}") from None
+    with handle:
+        try:
+            if fmt == "jsonl":
+                yield from _read_jsonl(handle)
+            elif fmt == "json":
+                yield from _read_json(handle)
+            else:
+                yield from _read_csv(handle, base)
+        except UnicodeDecodeError as error:
+            raise ImportError_(f"{path.name} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def _read_jsonl(handle) -> Iterator[RawRecord]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield RawRecord(f"line {number}", None, f"not JSON: {error.msg} (column {error.colno})")
+            continue
+        yield RawRecord(f"line {number}", record)
+
+
+def _read_json(handle) -> Iterator[RawRecord]:
+    number = 0
+    try:
+        for number, record in enumerate(ijson.items(handle, "item", use_float=True), start=1):
+            yield RawRecord(f"record {number}", record)
+    except ijson.JSONError as error:
+        raise ImportError_(f"not a JSON array of notices (after record {number}): {error}") from None
+
+
+def _read_csv(handle, base: Base) -> Iterator[RawRecord]:
+    first = handle.readline()
+    delimiter = ","
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter = first.strip()[4]  # the spreadsheet hint line written with sep=;
+        first = ""
+    reader = csv.reader(_chain(first, handle), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as error:
+        raise ImportError_(f"unreadable CSV header: {error}") from None
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportError_(f"unreadable CSV at line {reader.line_num}: {error}") from None
+        position = f"line {reader.line_num}"
+        if len(row) != len(header):
+            yield RawRecord(position, None, f"{len(row)} cells where the header has {len(header)}")
+            continue
+        try:
+            yield RawRecord(position, decode_row(base, header, row))
+        except ValueError as error:
+            yield RawRecord(position, None, str(error))
+
+
+def _chain(first: str, handle) -> Iterator[str]:
+    if first:
+        yield first
+    yield from handle
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    base: Base,
+    *,
+    fmt: str | None = None,
+    partial: bool = False,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> WriteSummary:
+    """Import a file into `base`; see the module docstring for the rules. Returns what was (or would have
+    been) done; when anything is rejected and not `partial`, nothing is stored and created/updated are 0."""
+    fmt = fmt or detect_format(path)
+    total = WriteSummary()
+    now = utcnow()
+    with db.session() as session:
+        batch = []
+
+        def flush() -> None:
+            total.add(write_notices(session, batch, now=now))
+            session.flush()
+            batch.clear()
+
+        for record in read_records(path, fmt, base):
+            if record.error is not None:
+                total.reject(None, f"{record.position}: {record.error}")
+            else:
+                try:
+                    batch.append(validate_notice(base, record.fields))
+                except InvalidNotice as error:
+                    total.reject(error.ref, f"{record.position}: {error.reason}")
+            if len(batch) >= batch_size:
+                flush()
+            if progress:
+                progress(1)
+        flush()
+        if total.rejected_count and not partial:
+            session.rollback()
+            return WriteSummary(rejected=total.rejected, unlisted_rejections=total.unlisted_rejections)
+    return total

@@ -1,0 +1,12 @@
+"""The store's tables (SQLAlchemy 2). Alembic migrations in app/migrations own the schema.
+
+All timestamps are naive datetimes in UTC (whole seconds for datestamps): SQLite and PostgreSQL compare
+them alike, and OAI-PMH speaks UTC only.
+"""
+from .base import Model
+from .notice import NoticeRow, Rendition, StoreState
+from .harvest import Partner, HarvestRun, HarvestIssue
+from .admin import ApiToken, ExportSnapshot
+
+__all__ = ["Model", "NoticeRow", "Rendition", "StoreState", "Partner", "HarvestRun", "HarvestIssue",
+           "ApiToken", "ExportSnapshot"]

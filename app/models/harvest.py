@@ -1,0 +1,65 @@
+"""Partners (remote OAI-PMH repositories), their harvest runs and the records quarantined by a run."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import BigId, JsonType, Model
+
+
+class Partner(Model):
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # also its OAI set spec and notices' source
+    url: Mapped[str] = mapped_column(String(1024))
+    metadata_prefix: Mapped[str] = mapped_column(String(64))
+    sets: Mapped[list] = mapped_column(JsonType, default=list)  # empty: the whole repository
+    base: Mapped[str] = mapped_column(String(32))
+    mapping: Mapped[str] = mapped_column(String(64))
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)  # None: only run by hand
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    granularity: Mapped[str | None] = mapped_column(String(32))  # learned from Identify
+    created: Mapped[datetime] = mapped_column(DateTime)
+    updated: Mapped[datetime] = mapped_column(DateTime)
+    next_run_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class HarvestRun(Model):
+    __tablename__ = "harvest_run"
+    __table_args__ = (Index("ix_harvest_run_partner_id_started", "partner_id", "started"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # running | succeeded | failed | interrupted
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    started: Mapped[datetime] = mapped_column(DateTime)
+    finished: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat: Mapped[datetime | None] = mapped_column(DateTime)
+    from_date: Mapped[str | None] = mapped_column(String(32))  # the `from` argument sent, as sent
+    response_date: Mapped[str | None] = mapped_column(String(32))  # the first page's responseDate
+    resumption_token: Mapped[str | None] = mapped_column(Text)  # checkpoint: the next page to ask for
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class HarvestIssue(Model):
+    """A record a run could not store: what it was, why, and the raw XML as received."""
+
+    __tablename__ = "harvest_issue"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_run.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    identifier: Mapped[str | None] = mapped_column(String(512))
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,58 @@
+"""Notices, their renditions, and the store's change counter."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import BigId, JsonType, Model
+
+
+class NoticeRow(Model):
+    """A stored notice (or its tombstone). `datestamp` is the last time what we publish of it changed."""
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        UniqueConstraint("base", "ref"),
+        Index("ix_notice_datestamp_id", "datestamp", "id"),
+        Index("ix_notice_base_datestamp_id", "base", "datestamp", "id"),
+        Index("ix_notice_base_producer_datestamp_id", "base", "producer_slug", "datestamp", "id"),
+        Index("ix_notice_source_datestamp_id", "source", "datestamp", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    base: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[dict] = mapped_column(JsonType)
+    producer: Mapped[str | None] = mapped_column(String(128))
+    producer_slug: Mapped[str] = mapped_column(String(128))
+    source: Mapped[str] = mapped_column(String(64), default="local")  # "local" or a partner's name
+    source_identifier: Mapped[str | None] = mapped_column(String(512))  # the partner's OAI identifier
+    source_datestamp: Mapped[str | None] = mapped_column(String(32))  # the partner's datestamp, as it said it
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the published fields
+    fields_hash: Mapped[str] = mapped_column(String(64))  # of every stored field
+    created: Mapped[datetime] = mapped_column(DateTime)
+    datestamp: Mapped[datetime] = mapped_column(DateTime)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Rendition(Model):
+    """A notice serialized in one metadata format, rendered when the notice is written."""
+
+    __tablename__ = "rendition"
+
+    notice_id: Mapped[int] = mapped_column(BigId, ForeignKey("notice.id", ondelete="CASCADE"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(16))  # the format's mapping version it was rendered with
+    xml: Mapped[str] = mapped_column(Text)
+
+
+class StoreState(Model):
+    """One row: a counter every write bumps, so caches of counts and sets know when to refresh."""
+
+    __tablename__ = "store_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigId, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)

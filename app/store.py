@@ -1,0 +1,210 @@
+"""Writing notices: the one write path of imports, demo loads and harvests.
+
+Rules (DESIGN.md, "Store"):
+- a write that changes nothing keeps the datestamp, so aggregators don't re-fetch unchanged records;
+- the datestamp moves only when what we publish changes (the public view, hence every rendition);
+- a deletion leaves a tombstone whose datestamp is the deletion time; a deleted notice can be re-created;
+- a notice belongs to its source (local, or one partner): another source's write is refused, never applied;
+- renditions are rendered here, when the notice is written, so the protocol never serializes on read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from formats.bases import get_base, slugify
+from formats.notice import Notice, content_hash, fields_hash
+from formats.registry import get_format, render_all
+
+from .models import NoticeRow, Rendition, StoreState
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the whole second: the store's clock and the datestamps' granularity."""
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, notice by notice, and why each refused notice was refused."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rejected: list[tuple[str | None, str]] = field(default_factory=list)  # (REF, reason)
+    unlisted_rejections: int = 0  # rejections counted but not listed (a report keeps a bounded list)
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected) + self.unlisted_rejections
+
+    def reject(self, ref: str | None, reason: str, limit: int = 10_000) -> None:
+        if len(self.rejected) < limit:
+            self.rejected.append((ref, reason))
+        else:
+            self.unlisted_rejections += 1
+
+    def add(self, other: "WriteSummary") -> "WriteSummary":
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.deleted += other.deleted
+        for ref, reason in other.rejected:
+            self.reject(ref, reason)
+        self.unlisted_rejections += other.unlisted_rejections
+        return self
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted
+
+    def line(self) -> str:
+        return (f"created: {self.created}, updated: {self.updated}, "
+                f"unchanged: {self.unchanged}, rejected: {self.rejected_count}")
+
+
+def _owner_conflict(existing_source: str, source: str) -> str:
+    who = "local imports" if existing_source == "local" else f"partner {existing_source!r}"
+    return f"REF is owned by {who}; {source!r} may not change it"
+
+
+def _rendition_rows(notice_id: int, notice: Notice) -> list[dict]:
+    return [
+        {"notice_id": notice_id, "format": prefix, "version": get_format(prefix).version, "xml": xml}
+        for prefix, xml in render_all(notice).items()
+    ]
+
+
+def write_notices(
+    session: Session,
+    notices: Sequence[Notice],
+    *,
+    now: datetime | None = None,
+    source_datestamps: dict[str, str] | None = None,
+) -> WriteSummary:
+    """Create or update validated notices (one batch, in the caller's transaction).
+
+    `source_datestamps` maps a REF to its partner's datestamp (provenance of harvested notices).
+    If the same (base, REF) appears twice in a batch, the last one wins.
+    """
+    summary = WriteSummary()
+    if not notices:
+        return summary
+    now = now or utcnow()
+    latest: dict[tuple[str, str], Notice] = {}
+    for notice in notices:
+        latest[notice.base, notice.ref] = notice
+    by_base: dict[str, list[Notice]] = {}
+    for notice in latest.values():
+        by_base.setdefault(notice.base, []).append(notice)
+
+    for base_name, batch in by_base.items():
+        base = get_base(base_name)
+        existing = {
+            row.ref: row
+            for row in session.execute(
+                select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
+                       NoticeRow.content_hash, NoticeRow.deleted)
+                .where(NoticeRow.base == base_name, NoticeRow.ref.in_([n.ref for n in batch]))
+            )
+        }
+        inserts, updates, rerender = [], [], []
+        for notice in batch:
+            published_hash = content_hash(base, notice.fields)
+            all_hash = fields_hash(notice.fields)
+            producer = notice.producer
+            values = {
+                "fields": dict(notice.fields), "producer": producer, "producer_slug": slugify(producer or ""),
+                "source": notice.source, "source_identifier": notice.source_identifier,
+                "source_datestamp": (source_datestamps or {}).get(notice.ref),
+                "content_hash": published_hash, "fields_hash": all_hash, "deleted": False,
+            }
+            row = existing.get(notice.ref)
+            if row is None:
+                inserts.append((notice, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now,
+                                         **values}))
+            elif row.source != notice.source:
+                summary.reject(notice.ref, _owner_conflict(row.source, notice.source))
+            elif row.fields_hash == all_hash and not row.deleted:
+                summary.unchanged += 1
+            else:
+                republished = row.deleted or row.content_hash != published_hash
+                if republished:
+                    values["datestamp"] = now
+                    rerender.append((row.id, notice))
+                updates.append({"id": row.id, **values})
+                summary.updated += 1
+
+        if inserts:
+            ids = session.execute(
+                insert(NoticeRow).returning(NoticeRow.id, sort_by_parameter_order=True),
+                [values for _, values in inserts],
+            ).scalars().all()
+            rerender.extend(zip(ids, (notice for notice, _ in inserts)))
+            summary.created += len(inserts)
+        if updates:
+            session.execute(update(NoticeRow), updates)
+        if rerender:
+            stale = [notice_id for notice_id, _ in rerender[: len(rerender) - len(inserts)]]
+            if stale:
+                session.execute(delete(Rendition).where(Rendition.notice_id.in_(stale)))
+            rows = [r for notice_id, notice in rerender for r in _rendition_rows(notice_id, notice)]
+            if rows:
+                session.execute(insert(Rendition), rows)
+    if summary.changed:
+        bump_state(session, now)
+    return summary
+
+
+def delete_notices(
+    session: Session, base_name: str, refs: Iterable[str], *, source: str = "local", now: datetime | None = None
+) -> WriteSummary:
+    """Tombstone notices: deleted, renditions dropped, datestamp = the deletion time."""
+    get_base(base_name)  # unknown base → UnknownBase
+    now = now or utcnow()
+    summary = WriteSummary()
+    refs = list(dict.fromkeys(refs))
+    rows = {
+        row.ref: row
+        for row in session.execute(
+            select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.deleted)
+            .where(NoticeRow.base == base_name, NoticeRow.ref.in_(refs))
+        )
+    }
+    doomed = []
+    for ref in refs:
+        row = rows.get(ref)
+        if row is None:
+            summary.reject(ref, f"no {base_name} notice has this REF")
+        elif row.source != source:
+            summary.reject(ref, _owner_conflict(row.source, source))
+        elif row.deleted:
+            summary.unchanged += 1
+        else:
+            doomed.append(row.id)
+    if doomed:
+        session.execute(update(NoticeRow).where(NoticeRow.id.in_(doomed)).values(deleted=True, datestamp=now))
+        session.execute(delete(Rendition).where(Rendition.notice_id.in_(doomed)))
+        summary.deleted = len(doomed)
+        bump_state(session, now)
+    return summary
+
+
+def bump_state(session: Session, now: datetime | None = None) -> None:
+    """Tell caches the store changed (counts, sets, earliest datestamp)."""
+    session.execute(update(StoreState).where(StoreState.id == 1)
+                    .values(version=StoreState.version + 1, changed_at=now or utcnow()))
+
+
+def store_version(session: Session) -> int:
+    return session.execute(select(StoreState.version).where(StoreState.id == 1)).scalar_one_or_none() or 0
+
+
+def row_to_notice(row: NoticeRow) -> Notice:
+    return Notice(base=row.base, ref=row.ref, fields=row.fields, source=row.source,
+                  source_identifier=row.source_identifier, deleted=row.deleted, datestamp=row.datestamp, id=row.id)

@@ -1,0 +1,10 @@
+"""HTTP views: thin adapters from Flask requests to the libraries. One module per area, one line each here."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_views(app: Flask) -> None:
+    from . import pages
+
+    app.register_blueprint(pages.blueprint)

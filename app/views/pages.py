@@ -1,0 +1,51 @@
+"""The home page for newcomers, and health checks for operators."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import func, select, text
+
+from formats.bases import iter_bases
+
+from .. import pop
+from ..migrate import current_revision, head_revision
+from ..models import NoticeRow
+
+blueprint = Blueprint("pages", __name__)
+
+
+def base_counts() -> dict[str, int]:
+    """Published (not deleted) notices per base."""
+    with pop().db.session() as session:
+        rows = session.execute(
+            select(NoticeRow.base, func.count()).where(NoticeRow.deleted.is_(False)).group_by(NoticeRow.base)
+        ).all()
+    return {base: count for base, count in rows}
+
+
+@blueprint.get("/")
+def home():
+    counts = base_counts()
+    bases = [(base, counts.get(base.name, 0)) for base in iter_bases()]
+    return render_template("home.html", bases=bases, total=sum(counts.values()), settings=pop().settings)
+
+
+@blueprint.get("/healthz")
+def healthz():
+    """Liveness: the process answers."""
+    return jsonify(status="ok")
+
+
+@blueprint.get("/readyz")
+def readyz():
+    """Readiness: the database answers and its schema is at the code's migration head."""
+    try:
+        db = pop().db
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current, head = current_revision(db.engine), head_revision()
+    except Exception as error:  # noqa: BLE001 - readiness reports any failure as not ready
+        return jsonify(status="unavailable", database=type(error).__name__), 503
+    if current != head:
+        return jsonify(status="unavailable", migrations={"current": current, "head": head},
+                       hint="run: pop db upgrade"), 503
+    return jsonify(status="ok", migrations={"current": current, "head": head})

@@ -1,0 +1,6 @@
+"""POP's record model and every format it speaks, in both directions.
+
+`bases` is the registry of the eight POP bases (built from the field dictionary), `notice` the plain
+record model with its validation and public view, `registry` the metadata formats a notice renders to.
+Nothing here imports Flask or the database: these are pure functions over plain values.
+"""

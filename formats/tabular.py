@@ -1,0 +1,101 @@
+"""A notice as a CSV row and back: the cell encoding shared by CSV exports and `pop import`.
+
+- one column per field, headed by its code (`REF`, `TICO`…), in the base's dictionary order;
+- a single-valued text field is its text, as is;
+- a multi-valued field joins its values with `|`; a `|` or `\\` inside a value is escaped with `\\`
+  (`a|b` → `a\\|b`), so splitting is never ambiguous;
+- numbers are written in Python's shortest round-trip form; object fields (coordinates, polygons) as JSON;
+- an empty cell is an absent field.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Sequence
+
+from .bases import Base, Field
+
+MULTI_SEPARATOR = "|"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def split_multi(cell: str) -> list[str]:
+    """Split a multi-valued cell on unescaped `|` and unescape the values."""
+    values, current, chars = [], [], iter(cell)
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, "\\"))
+        elif char == MULTI_SEPARATOR:
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    values.append("".join(current))
+    return values
+
+
+def _scalar(value: Any, spec: Field) -> str:
+    if spec.kind == "object":
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if spec.kind == "number":
+        return repr(value) if isinstance(value, float) else str(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def encode_cell(value: Any, spec: Field) -> str:
+    if value is None:
+        return ""
+    if spec.multi and isinstance(value, list):
+        if spec.kind == "object":
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return MULTI_SEPARATOR.join(_escape(_scalar(v, spec)) for v in value)
+    return _scalar(value, spec)
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def decode_cell(cell: str, spec: Field) -> Any:
+    if cell == "":
+        return None
+    if spec.kind == "object":
+        return json.loads(cell)
+    if spec.multi:
+        values = split_multi(cell)
+        return [_number(v) for v in values] if spec.kind == "number" else values
+    return _number(cell) if spec.kind == "number" else cell
+
+
+def encode_row(base: Base, fields: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
+    field_map = base.field_map
+    return [encode_cell(fields.get(code), field_map[code]) for code in columns]
+
+
+class UnknownColumn(ValueError):
+    pass
+
+
+def decode_row(base: Base, header: Sequence[str], row: Sequence[str]) -> dict[str, Any]:
+    """A CSV row back into raw fields. Columns that are not fields of the base are kept as text, for
+    validation to report them; malformed JSON cells raise ValueError naming the column."""
+    fields: dict[str, Any] = {}
+    field_map = base.field_map
+    for code, cell in zip(header, row):
+        spec = field_map.get(code)
+        if spec is None:
+            if cell != "":
+                fields[code] = cell
+            continue
+        try:
+            value = decode_cell(cell, spec)
+        except ValueError as error:
+            raise ValueError(f"{code}: cannot read {cell[:40]!r} ({error})") from None
+        if value is not None:
+            fields[code] = value
+    return fields

@@ -1,0 +1,146 @@
+"""Fixtures: every store test runs on SQLite and PostgreSQL.
+
+PostgreSQL comes from POP_TEST_DATABASE_URL if set, else a server on 127.0.0.1:5432 if one answers, else a
+throwaway cluster started here (initdb + pg_ctl from the Debian/Ubuntu postgresql package). Under CI=true a
+missing PostgreSQL fails the run instead of skipping it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.migrate import upgrade
+from app.settings import Settings
+
+from .pg import PostgresUnavailable, ensure_server
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+TABLES = ("rendition", "harvest_issue", "harvest_run", "partner", "api_token", "export_snapshot", "notice")
+
+
+def pytest_configure(config):
+    os.environ.setdefault("POP_ENV", "testing")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"../shared is missing (looked in {SHARED})")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The admin URL of a PostgreSQL server (database `postgres`)."""
+    try:
+        with ensure_server() as url:
+            yield url
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI=true: {error}")
+        pytest.skip(f"PostgreSQL unavailable: {error}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: str, worker_id: str) -> Iterator[str]:
+    """A database of its own for this test session (per xdist worker), migrated to head."""
+    name = f"pop_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """An empty, migrated store: a fresh SQLite file, or the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        path = tmp_path / "pop.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        connection.execute(text("UPDATE store_state SET version = 0, changed_at = NULL"))
+    engine.dispose()
+    return url
+
+
+def make_settings(database_url: str, tmp_path: Path, **overrides) -> Settings:
+    env = {"POP_ENV": "testing", "POP_SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
+           "POP_BASE_URL": "http://testserver", "POP_EXPORT_DIR": str(tmp_path / "exports")}
+    settings = Settings.from_env(env, instance_path=tmp_path / "instance")
+    for key, value in overrides.items():
+        settings = settings.__class__(**{**settings.__dict__, key: value})
+    return settings
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(make_settings(database_url, tmp_path))
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["pop"].db.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["pop"].db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve `app` over real HTTP on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """xdist's worker id ('gw0'…), or 'main' without xdist."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
