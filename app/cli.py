@@ -174,3 +174,12 @@ def main() -> None:
     except ConfigurationError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
+
+
+def _register_areas() -> None:
+    from .commands import register
+
+    register(cli)
+
+
+_register_areas()

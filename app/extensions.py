@@ -13,7 +13,7 @@ def init_cache(app: Flask, settings: Settings) -> None:
     if settings.cache_url and settings.cache_url.startswith(("redis://", "rediss://", "unix://")):
         config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url, "CACHE_KEY_PREFIX": "pop:"}
     elif settings.env == "testing":
-        config = {"CACHE_TYPE": "NullCache"}
+        config = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     else:
         config = {"CACHE_TYPE": "SimpleCache"}
     config["CACHE_DEFAULT_TIMEOUT"] = 3600

@@ -54,7 +54,7 @@ def encode_cell(value: Any, spec: Field) -> str:
     return _scalar(value, spec)
 
 
-def _number(text: str) -> int | float:
+def parse_number(text: str) -> int | float:
     try:
         return int(text)
     except ValueError:
@@ -68,8 +68,8 @@ def decode_cell(cell: str, spec: Field) -> Any:
         return json.loads(cell)
     if spec.multi:
         values = split_multi(cell)
-        return [_number(v) for v in values] if spec.kind == "number" else values
-    return _number(cell) if spec.kind == "number" else cell
+        return [parse_number(v) for v in values] if spec.kind == "number" else values
+    return parse_number(cell) if spec.kind == "number" else cell
 
 
 def encode_row(base: Base, fields: Mapping[str, Any], columns: Sequence[str]) -> list[str]:

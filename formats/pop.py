@@ -1,0 +1,87 @@
+"""`pop`: POP's own metadata format — every published field of a notice, losslessly, so POP instances can
+harvest each other without loss.
+
+    <pop:notice xmlns:pop="https://pop.culture.gouv.fr/ns/pop/1.0" base="joconde" ref="000PE001028">
+      <pop:field name="TICO">Chapiteau</pop:field>
+      <pop:field name="DENO">chapiteau</pop:field>           (a multi-valued field repeats its element)
+      <pop:field name="POP_COORDONNEES" type="json">{"lat":44.9,"lon":4.8}</pop:field>
+    </pop:notice>
+
+Fields come in the base's dictionary order; numbers are written in Python's shortest round-trip form and
+objects as compact JSON (`type="json"`). Whether a field is multi-valued comes from the bases registry, so
+a one-value list reads back as a list. The schema is formats/schemas/pop.xsd, served at /schemas/pop.xsd.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from .bases import get_base
+from .notice import Notice
+from .registry import MetadataFormat
+from .tabular import parse_number
+
+NAMESPACE = "https://pop.culture.gouv.fr/ns/pop/1.0"
+SCHEMA = "/schemas/pop.xsd"  # relative: served by this server, resolved against POP_BASE_URL
+_CARRIAGE = {"\r": "&#13;"}  # XML parsers turn a raw CR into LF; a character reference survives
+
+
+def _text(value: Any, kind: str) -> tuple[str, str]:
+    """(type attribute, element text) of one value."""
+    if kind == "object" or isinstance(value, (dict, list)):
+        return ' type="json"', escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    if kind == "number":
+        return ' type="number"', repr(value) if isinstance(value, float) else str(value)
+    return "", escape(value, _CARRIAGE)
+
+
+def render(notice: Notice) -> str:
+    base = get_base(notice.base)
+    parts = [f'<pop:notice xmlns:pop="{NAMESPACE}" base={quoteattr(notice.base)} ref={quoteattr(notice.ref)}>']
+    for spec in base.published_fields:
+        value = notice.fields.get(spec.code)
+        if value is None:
+            continue
+        values = value if spec.multi and isinstance(value, list) and spec.kind != "object" else [value]
+        for item in values:
+            kind_attr, text = _text(item, spec.kind)
+            parts.append(f'<pop:field name="{spec.code}"{kind_attr}>{text}</pop:field>')
+    parts.append("</pop:notice>")
+    return "".join(parts)
+
+
+class PopFormatError(ValueError):
+    pass
+
+
+def parse(element) -> dict[str, Any]:
+    """A `<pop:notice>` element (lxml) → raw fields, for the harvester. Raises PopFormatError."""
+    if element.tag != f"{{{NAMESPACE}}}notice":
+        raise PopFormatError(f"expected a pop:notice element, got {element.tag}")
+    try:
+        base = get_base(element.get("base", ""))
+    except KeyError as error:
+        raise PopFormatError(str(error)) from None
+    fields: dict[str, Any] = {}
+    for child in element.iterchildren(f"{{{NAMESPACE}}}field"):
+        code = child.get("name")
+        if not code:
+            raise PopFormatError("a pop:field has no name")
+        text = child.text or ""
+        kind = child.get("type")
+        try:
+            value: Any = json.loads(text) if kind == "json" else parse_number(text) if kind == "number" else text
+        except ValueError as error:
+            raise PopFormatError(f"{code}: cannot read {text[:40]!r} as {kind} ({error})") from None
+        spec = base.field_map.get(code)
+        if spec is not None and spec.multi and not (spec.kind == "object" and isinstance(value, list)):
+            fields.setdefault(code, []).append(value)
+        else:
+            fields[code] = value
+    if element.get("ref") and "REF" not in fields:
+        fields["REF"] = element.get("ref")
+    return fields
+
+
+FORMAT = MetadataFormat(prefix="pop", namespace=NAMESPACE, schema=SCHEMA, render=render, parse=parse)
