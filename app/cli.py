@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import ScriptInfo
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from formats.bases import BASES, UnknownBase, get_base
@@ -17,22 +17,32 @@ from . import create_app, pop
 from .settings import ConfigurationError
 
 
-def _create_app():
-    return create_app()
+@click.group(name="pop")
+def cli():
+    """POP Open Data Server: harvest, publish (OAI-PMH) and export POP's heritage notices.
+
+    Configuration comes from the environment (DATABASE_URL, POP_SECRET_KEY, …): see docs/configuration.md.
+    """
 
 
-cli = FlaskGroup(name="pop", create_app=_create_app, add_default_commands=False, add_version_option=False,
-                 set_debug_flag=False, load_dotenv=False,
-                 help="POP Open Data Server: harvest, publish (OAI-PMH) and export POP's heritage notices.")
+def _current_app():
+    """The app the command works on: Flask's test runner passes one; otherwise it is built once, here."""
+    root = click.get_current_context().find_root()
+    if isinstance(root.obj, ScriptInfo):
+        return root.obj.load_app()
+    if "pop.app" not in root.meta:
+        root.meta["pop.app"] = create_app()
+    return root.meta["pop.app"]
 
 
 def one_line_errors(command):
-    """Turn the failures a user can fix into a one-line `Error: …` and a non-zero exit."""
+    """Run a command inside the app, turning the failures a user can fix into `Error: …` and a non-zero exit."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with _current_app().app_context():
+                return command(*args, **kwargs)
         except (UnknownBase, ConfigurationError, ValueError) as error:
             raise click.ClickException(str(error)) from None
         except (OperationalError, ProgrammingError) as error:
@@ -169,11 +179,7 @@ def serve(host: str, port: int, workers: int):
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="pop")
-    except ConfigurationError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
+    cli.main(prog_name="pop")
 
 
 def _register_areas() -> None:
