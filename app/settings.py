@@ -42,6 +42,7 @@ class Settings:
     oai_page_size: int = 100
     oai_identifiers_page_size: int = 500
     oai_token_lifetime: int = 86_400  # seconds; the spec lets harvesters come back the next day
+    oai_commit_lag: int = 2  # seconds a write may commit after its datestamp; lists stop that far back
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -78,6 +79,7 @@ class Settings:
             oai_page_size=_int(env, "POP_OAI_PAGE_SIZE", 100),
             oai_identifiers_page_size=_int(env, "POP_OAI_IDENTIFIERS_PAGE_SIZE", 500),
             oai_token_lifetime=_int(env, "POP_OAI_TOKEN_LIFETIME", 86_400),
+            oai_commit_lag=_int(env, "POP_OAI_COMMIT_LAG", 2),
         )
 
 

@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import pages
+    from . import oai, pages
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(oai.blueprint)
