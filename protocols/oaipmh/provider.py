@@ -100,7 +100,7 @@ class Provider:
         ]
 
     def _ListMetadataFormats(self, args: Mapping[str, str], _now: datetime) -> list[str]:
-        formats = list(self.formats.values())
+        formats = [fmt for fmt in self.formats.values() if fmt.bases]
         if "identifier" in args:
             item = self._item(args["identifier"], None)
             formats = [fmt for fmt in formats if fmt.supports(item.base)]
@@ -215,7 +215,7 @@ class Provider:
     # --- pieces -----------------------------------------------------------------------------------------
     def _format(self, prefix: str) -> MetadataFormat:
         fmt = self.formats.get(prefix)
-        if fmt is None:
+        if fmt is None or not fmt.bases:
             raise OAIError("cannotDisseminateFormat",
                            f"{prefix!r} is not a metadata format of this repository (see ListMetadataFormats)")
         return fmt

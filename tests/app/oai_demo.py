@@ -50,6 +50,7 @@ class Demo:
 def load(db, per_base: int = 6) -> Demo:
     """per_base notices in each base, written one batch per minute from T0; 2 of each base deleted a day later;
     the last of each base comes from a partner."""
+    assert per_base >= 4, "notices 1 and 2 are deleted, the last one is a partner's"
     demo = Demo()
     for number in range(per_base):
         now = T0 + timedelta(minutes=number)

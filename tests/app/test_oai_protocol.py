@@ -219,7 +219,7 @@ def test_the_pop_schema_is_served(oai):
 
 def test_sets_lists_and_identify_follow_writes_through_the_cache(database_url, tmp_path):
     app = create_app(make_settings(database_url, tmp_path, env="development"))
-    load(app.extensions["pop"].db, per_base=2)
+    load(app.extensions["pop"].db, per_base=4)
     with serve(app) as base:
         url = f"{base}/oai"
         specs = lambda: {e.text for e in parse(get(url, verb="ListSets").content).iterfind(".//oai:setSpec", NS)}  # noqa: E731
