@@ -38,7 +38,7 @@ DCMI_TYPES = {
 MAPPINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "joconde": {
         "title": ("TICO", "TITR"), "creator": ("AUTR",), "subject": ("REPR", "SREP", "ONOM"),
-        "description": ("DESC", "PREP", "INSC", "DIMS", "HIST"), "date": ("MILL", "PERI", "EPOQ"),
+        "description": ("DESC", "PREP", "INSC", "HIST"), "date": ("MILL", "PERI", "EPOQ"),
         "type": ("DENO", "DOMN"), "format": ("TECH", "DIMS"), "identifier": ("INV",), "source": ("LOCA",),
         "coverage": ("LIEUX", "GEOHI", "ECOL"), "rights": ("COPY", "PHOT"), "relation": ("REFMER", "REFPAL", "REFMEM", "MUSEO"),
         "contributor": ("REDA",),

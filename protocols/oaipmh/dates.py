@@ -16,7 +16,7 @@ GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
 def format_datestamp(moment: datetime) -> str:
     """A naive UTC datetime (the store's) as an OAI datestamp."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds") + "Z"
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,15 @@ def element(name: str, text: str) -> str:
     return f"<{name}>{escape(text)}</{name}>"
 
 
+def _text(text: str) -> str:
+    """escape(), skipped for the usual text that needs none (identifiers, set specs: a page has hundreds)."""
+    return escape(text) if ("&" in text or "<" in text or ">" in text) else text
+
+
 def header(identifier: str, datestamp: datetime, set_specs: Iterable[str], deleted: bool) -> str:
     status = ' status="deleted"' if deleted else ""
-    specs = "".join(f"<setSpec>{escape(spec)}</setSpec>" for spec in set_specs)
-    return (f"<header{status}><identifier>{escape(identifier)}</identifier>"
+    specs = "".join(f"<setSpec>{_text(spec)}</setSpec>" for spec in set_specs)
+    return (f"<header{status}><identifier>{_text(identifier)}</identifier>"
             f"<datestamp>{format_datestamp(datestamp)}</datestamp>{specs}</header>")
 
 
