@@ -28,6 +28,10 @@ class SqlRepository:
     def __init__(self, engine: Engine):
         self.engine = engine
 
+    def _connect(self):
+        """A connection for one read statement: autocommit spares the BEGIN/ROLLBACK round trips of a page."""
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
     def earliest_datestamp(self) -> datetime | None:
         with self.engine.connect() as connection:
             return connection.execute(select(func.min(_N.datestamp))).scalar()
@@ -53,7 +57,7 @@ class SqlRepository:
         query = select(*columns, literal(None).label("xml")) if prefix is None else (
             select(*columns, _R.xml).select_from(
                 NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == prefix))))
-        with self.engine.connect() as connection:
+        with self._connect() as connection:
             row = connection.execute(query.where(_N.base == base, _N.ref == ref)).first()
         return Item(*row) if row else None
 
@@ -87,7 +91,7 @@ class SqlRepository:
         if after is not None:
             query = query.where(tuple_(_N.datestamp, _N.id) > tuple_(literal(after[0]), literal(after[1])))
         query = query.order_by(_N.datestamp, _N.id).limit(limit)
-        with self.engine.connect() as connection:
+        with self._connect() as connection:
             for row in connection.execute(query):
                 yield Item(*row)
 

@@ -3,6 +3,7 @@ producers and sources, written at known datestamps, some deleted afterwards."""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -79,3 +80,19 @@ def load(db, per_base: int = 6) -> Demo:
             demo.datestamps[base, r] = deleted_at
             demo.deleted.add((base, r))
     return demo
+
+
+@contextmanager
+def served_demo(database_url: str, tmp_path: Path, **settings):
+    """(URL of /oai over real HTTP, the Demo loaded in the store, the app), for an app with `settings`."""
+    from app import create_app
+
+    from ..conftest import make_settings, serve
+
+    app = create_app(make_settings(database_url, tmp_path, **settings))
+    demo = load(app.extensions["pop"].db)
+    try:
+        with serve(app) as url:
+            yield f"{url}/oai", demo, app
+    finally:
+        app.extensions["pop"].db.dispose()

@@ -8,16 +8,14 @@ from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import select
 
 from app import create_app
-from app.models import NoticeRow
 from app.store import utcnow, write_notices
 from formats.bases import get_base
 from formats.notice import validate_notice
 
 from ..conftest import make_settings, serve
-from .oai_demo import PARTNER, T0, load, ref
+from .oai_demo import PARTNER, T0, load, ref, served_demo
 from .oai_xml import NS, OAI, assert_valid, error_code, parse
 
 REPO = "pop.culture.gouv.fr"
@@ -25,12 +23,8 @@ REPO = "pop.culture.gouv.fr"
 
 @pytest.fixture
 def oai(database_url, tmp_path):
-    """(base URL of /oai over real HTTP, the demo written to the store, the app)."""
-    app = create_app(make_settings(database_url, tmp_path, oai_page_size=7, oai_identifiers_page_size=11))
-    demo = load(app.extensions["pop"].db)
-    with serve(app) as url:
-        yield f"{url}/oai", demo, app
-    app.extensions["pop"].db.dispose()
+    with served_demo(database_url, tmp_path, oai_page_size=7, oai_identifiers_page_size=11) as served:
+        yield served
 
 
 def get(url, **params):
