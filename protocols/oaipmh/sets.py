@@ -2,6 +2,7 @@
 `joconde`), `partner` (every harvested notice) and one per harvested partner (`partner:{name}`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -11,6 +12,8 @@ from .repository import Item, SetCatalog
 
 PARTNERS = "partner"
 LOCAL_SOURCE = "local"
+# One setSpec segment (OAI-PMH.xsd setSpecType); a partner whose name is not one gets no set of its own.
+_SEGMENT = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,9 @@ def parse_set_spec(spec: str) -> SetFilter | None:
 def item_set_specs(item: Item) -> list[str]:
     specs = [item.base, f"{item.base}:{item.producer_slug}"]
     if item.source != LOCAL_SOURCE:
-        specs += [PARTNERS, f"{PARTNERS}:{item.source}"]
+        specs.append(PARTNERS)
+        if _SEGMENT.match(item.source):
+            specs.append(f"{PARTNERS}:{item.source}")
     return specs
 
 
@@ -54,6 +59,6 @@ def all_sets(catalog: SetCatalog) -> Iterator[tuple[str, str]]:
             yield f"{base.name}:{producer.slug}", f"{base.title} — {producer.name}"
     if catalog.partners:
         yield PARTNERS, "Notices moissonnées chez les partenaires de POP"
-        for name in sorted(catalog.partners):
+        for name in sorted(filter(_SEGMENT.match, catalog.partners)):
             yield f"{PARTNERS}:{name}", f"Notices moissonnées chez {name}"
 
