@@ -1,6 +1,7 @@
 """`/oai`: the OAI-PMH endpoint (GET and POST), a thin adapter over protocols.oaipmh; and `/schemas/pop.xsd`."""
 from __future__ import annotations
 
+import logging
 import zlib
 from importlib import resources
 from typing import Iterator
@@ -14,6 +15,7 @@ from ..extensions import cache
 from ..oai_store import CachedRepository
 
 blueprint = Blueprint("oai", __name__)
+log = logging.getLogger("pop.oai")
 
 # Content-Encoding → zlib window bits (gzip container; "deflate" is the zlib format, RFC 9110).
 _ENCODINGS = {"gzip": 31, "deflate": 15}
@@ -45,6 +47,7 @@ def _compressed(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:
 def oai() -> Response:
     pairs = request.form.items(multi=True) if request.method == "POST" else request.args.items(multi=True)
     result = provider().handle(list(pairs))
+    log.info("oai request method=%s verb=%s error=%s", request.method, result.verb or "-", result.error or "-")
     body, headers = result.body, {"Vary": "Accept-Encoding", **result.headers}
     encoding = next((name for name, _q in request.accept_encodings if name in _ENCODINGS and _q > 0), None)
     if encoding:

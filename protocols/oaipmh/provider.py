@@ -46,6 +46,8 @@ class Response:
     status: int = 200
     content_type: str = CONTENT_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    verb: str | None = None  # for logs and metrics: the verb asked (when valid)
+    error: str | None = None  # and the OAI error code sent, if any
 
 
 def _utcnow() -> datetime:
@@ -61,6 +63,11 @@ class Provider:
         self.tokens = TokenCodec(config.secret_key, config.token_lifetime)
         self.identifiers = IdentifierScheme(config.repository_identifier)
         self.clock = clock
+        self.verbs: dict[str, Callable[[Mapping[str, str], datetime], Iterable[str]]] = {
+            "Identify": self._identify, "ListMetadataFormats": self._list_metadata_formats,
+            "ListSets": self._list_sets, "GetRecord": self._get_record,
+            "ListIdentifiers": self._list_identifiers, "ListRecords": self._list_records,
+        }
 
     # --- entry point ------------------------------------------------------------------------------------
     def handle(self, pairs: Iterable[tuple[str, str]]) -> Response:
@@ -68,15 +75,17 @@ class Provider:
         request: OAIRequest | None = None
         try:
             request = validate(pairs)
-            body = getattr(self, f"_{request.verb}")(request.arguments, now)
+            body = self.verbs[request.verb](request.arguments, now)
         except OAIError as error:
             echo = request is not None and error.echoes_arguments
             return Response(writer.envelope(now, self.config.base_url, request.verb if echo else None,
-                                            request.arguments if echo else {}, [writer.error(error.code, error.message)]))
-        return Response(writer.envelope(now, self.config.base_url, request.verb, request.arguments, body))
+                                            request.arguments if echo else {}, [writer.error(error.code, error.message)]),
+                            verb=request.verb if request else None, error=error.code)
+        return Response(writer.envelope(now, self.config.base_url, request.verb, request.arguments, body),
+                        verb=request.verb)
 
     # --- verbs ------------------------------------------------------------------------------------------
-    def _Identify(self, _args: Mapping[str, str], now: datetime) -> list[str]:
+    def _identify(self, _args: Mapping[str, str], now: datetime) -> list[str]:
         config = self.config
         earliest = self.repository.earliest_datestamp() or now
         sample = self.identifiers.sample()
@@ -99,7 +108,7 @@ class Provider:
             "</oai-identifier></description></Identify>",
         ]
 
-    def _ListMetadataFormats(self, args: Mapping[str, str], _now: datetime) -> list[str]:
+    def _list_metadata_formats(self, args: Mapping[str, str], _now: datetime) -> list[str]:
         formats = [fmt for fmt in self.formats.values() if fmt.bases]
         if "identifier" in args:
             item = self._item(args["identifier"], None)
@@ -115,7 +124,7 @@ class Provider:
         parts.append("</ListMetadataFormats>")
         return parts
 
-    def _ListSets(self, args: Mapping[str, str], _now: datetime) -> list[str]:
+    def _list_sets(self, args: Mapping[str, str], _now: datetime) -> list[str]:
         if "resumptionToken" in args:
             raise OAIError("badResumptionToken", "ListSets is never split: this repository issued no such token")
         parts = ["<ListSets>"]
@@ -124,7 +133,7 @@ class Provider:
         parts.append("</ListSets>")
         return parts
 
-    def _GetRecord(self, args: Mapping[str, str], _now: datetime) -> list[str]:
+    def _get_record(self, args: Mapping[str, str], _now: datetime) -> list[str]:
         prefix = args["metadataPrefix"]
         fmt = self._format(prefix)
         item = self._item(args["identifier"], prefix)
@@ -132,10 +141,10 @@ class Provider:
             raise OAIError("cannotDisseminateFormat", f"{args['identifier']} is not available in {prefix}")
         return ["<GetRecord>", self._record(item), "</GetRecord>"]
 
-    def _ListIdentifiers(self, args: Mapping[str, str], now: datetime) -> Iterator[str]:
+    def _list_identifiers(self, args: Mapping[str, str], now: datetime) -> Iterator[str]:
         return self._list("ListIdentifiers", args, now, self.config.identifiers_page_size)
 
-    def _ListRecords(self, args: Mapping[str, str], now: datetime) -> Iterator[str]:
+    def _list_records(self, args: Mapping[str, str], now: datetime) -> Iterator[str]:
         return self._list("ListRecords", args, now, self.config.records_page_size)
 
     # --- lists ------------------------------------------------------------------------------------------
