@@ -7,8 +7,8 @@ production event (creators and roles, display and earliest/latest dates, places,
 culture, period), subjects, the rights of the work, of the record and of each image, the images as resource sets,
 and the record's source and link back to POP. What comes from which field, per base: docs/mappings/lido.md.
 
-Built as text (like formats/pop.py): it is 3–4× faster than building an lxml tree, and every record is checked
-against the official XSD in tests/formats/test_lido.py. Elements used are common to LIDO 1.0 and 1.1.
+Built as text (like formats/pop.py), cheaper than building an lxml tree (bench/render.py); every record is checked
+against the official XSD in tests/formats/test_lido.py. LIDO 1.1 rather than 1.0: see docs/mappings/lido.md.
 """
 from __future__ import annotations
 

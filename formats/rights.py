@@ -53,9 +53,11 @@ LABELS = {
     CC0: "CC0 1.0",
 }
 
-_URI = re.compile(r"(?:https?://)?(?:www\.)?(creativecommons\.org/(?:licenses|publicdomain)/[\w.-]+/[\d.]+(?:/[a-z]+)?"
+_URI = re.compile(r"(?:https?://)?(?:www\.)?"
+                  r"(creativecommons\.org/(?:licenses|publicdomain)/[\w.-]+/[\d.]+(?:/(?!deed)[a-z]{2,8})?"
                   r"|rightsstatements\.org/(?:vocab|page)/[\w-]+/1\.0)/?", re.IGNORECASE)
-_CC_NAME = re.compile(r"\bCC[\s-]*(?P<kind>BY(?:[\s-](?:SA|ND|NC))*)(?:[\s-]*(?P<version>[1-4]\.[05]))?\b", re.IGNORECASE)
+_CC_NAME = re.compile(r"\bCC[\s-]*(?P<kind>BY(?:[\s-](?:SA|ND|NC))*)(?:[\s-]*(?P<version>[1-4]\.[05]))?\b",
+                      re.IGNORECASE)
 _CC0 = re.compile(r"\bCC[\s-]*0\b|\bCC[\s-]*zero\b", re.IGNORECASE)
 _OPEN_LICENCE = re.compile(r"licence\s+ouverte|open\s+licen[cs]e|etalab", re.IGNORECASE)
 _PUBLIC_DOMAIN = re.compile(r"\bdomaine\s+public\b|\bpublic\s+domain\b", re.IGNORECASE)
