@@ -147,3 +147,9 @@ def test_hidden_fields_never_reach_edm():
     secret = "Salle 12 à telle date"
     xml = render_all(notice("mnr", REF="AEG00004", TITR="Vase", SALLES=secret, CARTELS=secret, RCL=secret))["edm"]
     assert secret not in xml
+
+
+@pytest.mark.parametrize("base", ["museo", "autor"])
+def test_museums_and_people_are_not_provided_objects(base):
+    assert render(sample_notice(base)) is None
+    assert "edm" not in render_all(sample_notice(base))

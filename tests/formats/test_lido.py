@@ -149,3 +149,9 @@ def test_text_is_escaped():
     tree = render_valid(notice("mnr", REF="AEG00002", TITR="Vase <rouge> & \"bleu\"", DESC="a\rb"))
     assert texts(tree, "//lido:appellationValue")[0] == "Vase <rouge> & \"bleu\""
     assert texts(tree, "//lido:descriptiveNoteValue") == ["a\rb"]
+
+
+@pytest.mark.parametrize("base", ["merimee", "museo", "autor"])
+def test_bases_without_lido_are_left_out(base):
+    assert render(sample_notice(base)) is None
+    assert "lido" not in render_all(sample_notice(base))
