@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 CIRCA = 5  # years either side of "vers 1850"
@@ -80,6 +81,7 @@ def _century(match: re.Match) -> tuple[int, int] | None:
     return start, end
 
 
+@lru_cache(maxsize=8192)  # POP's dates repeat ("15e siècle"): parse each once
 def _parse_one(text: str) -> tuple[int, int] | None:
     text = text.strip().rstrip(".").strip()
     if not text:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DEFAULT_UNIT = "cm"
 
@@ -110,6 +111,7 @@ def _cross(item: str, unit: str) -> list[Measurement] | None:
     return result
 
 
+@lru_cache(maxsize=8192)
 def _part(text: str, default_unit: str) -> MeasurementSet:
     display = text.strip()
     extent = None

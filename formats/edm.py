@@ -11,12 +11,11 @@ so vocabulary values stay literals. The table: docs/mappings/edm.md.
 """
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from .notice import Notice
 from .profiles import PROFILES, PROVIDER, Description, describe
 from .registry import MetadataFormat
 from .rights import DEFAULT_RIGHTS
+from .xmltext import attr as quoteattr, text as _e
 
 NAMESPACE = "http://www.europeana.eu/schemas/edm/"
 SCHEMA = "http://www.europeana.eu/schemas/edm/EDM.xsd"
@@ -33,11 +32,6 @@ _NAMESPACES = (
 LANGUAGES = {"latin": "la", "français": "fr", "francais": "fr", "ancien français": "fro", "occitan": "oc",
              "italien": "it", "anglais": "en", "allemand": "de", "espagnol": "es", "grec": "el", "hébreu": "he",
              "néerlandais": "nl", "catalan": "ca", "provençal": "oc", "picard": "pcd", "arabe": "ar"}
-_CARRIAGE = {"\r": "&#13;"}
-
-
-def _e(text: str) -> str:
-    return escape(text, _CARRIAGE)
 
 
 def _lit(tag: str, text: str, lang: bool = True) -> str:

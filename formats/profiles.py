@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping
 
 from .bases import get_base
@@ -102,7 +103,6 @@ PRODUCERS = {  # POP's producer codes → the institution a reader knows
 }
 PROVIDER = "Ministère de la Culture"
 
-_SPLIT = re.compile(r"\s+;\s+|\s*;\s*(?=\S)")
 _ACTOR = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
 _QUALIFIER = re.compile(r"^(attribué|attribution|entourage|atelier|école|suiveur|d'après|genre|proche|imitateur|"
                         r"copie|style|manière|cercle|\?)|\b(du|de|des|d')$", re.IGNORECASE)
@@ -160,33 +160,61 @@ class Description:
 
 
 def _values(fields: Mapping[str, Any], code: str, split: bool = False) -> list[str]:
+    """The text values of a field (a single string or a list), trimmed; `split`: also cut at `;` (POP's
+    separator inside a single-string field: "Antiquités égyptiennes ; sculpture")."""
     value = fields.get(code)
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    if value is None:
+        return []
+    if isinstance(value, str):
+        if not split or ";" not in value:  # the common case: one clean value
+            value = value.strip()
+            return [value] if value else []
+        items: Any = (value,)
+    elif isinstance(value, list):
+        items = value
+    else:
+        return []
     out: list[str] = []
     for item in items:
-        if isinstance(item, str) and item.strip():
-            out.extend(p.strip() for p in _SPLIT.split(item) if p.strip()) if split else out.append(item.strip())
+        if not isinstance(item, str):
+            continue
+        if split and ";" in item:
+            out.extend(part for part in (p.strip() for p in item.split(";")) if part)
+        else:
+            item = item.strip()
+            if item:
+                out.append(item)
     return out
 
 
 def _all(fields: Mapping[str, Any], codes: tuple[str, ...], split: bool = False) -> list[str]:
+    """The distinct values of several fields, in order."""
     seen: dict[str, None] = {}
     for code in codes:
-        for value in _values(fields, code, split):
-            seen.setdefault(value)
+        if code in fields:
+            for value in _values(fields, code, split):
+                seen.setdefault(value)
     return list(seen)
 
 
+@lru_cache(maxsize=None)
+def _vocabularies(base: str) -> dict[str, str | None]:
+    return {f.code: f.vocabulary for f in get_base(base).fields}
+
+
 def _terms(base: str, fields: Mapping[str, Any], codes: tuple[str, ...]) -> tuple[Term, ...]:
-    spec = get_base(base).field_map
+    vocabularies = _vocabularies(base)
     terms: dict[str, Term] = {}
     for code in codes:
-        vocabulary = spec[code].vocabulary if code in spec else None
-        for value in _values(fields, code, split=True):
-            terms.setdefault(value.casefold(), Term(value, vocabulary))
+        values = _values(fields, code, split=True) if code in fields else None
+        if values:
+            vocabulary = vocabularies.get(code)
+            for value in values:
+                terms.setdefault(value.casefold(), Term(value, vocabulary))
     return tuple(terms.values())
 
 
+@lru_cache(maxsize=8192)
 def _actor(text: str, role: str) -> Actor:
     match = _ACTOR.match(text)
     if match and match["name"]:
@@ -236,9 +264,22 @@ def data_provider(base: str, fields: Mapping[str, Any]) -> str:
     return PRODUCERS.get(producers[0], PROVIDER) if len(producers) == 1 else PROVIDER
 
 
+# The last description made: render_all renders one public notice to LIDO then EDM, which read it once.
+_LAST: list[tuple[Notice, str, Description | None] | None] = [None]
+
+
 def describe(notice: Notice, default_rights: str = DEFAULT_RIGHTS) -> Description | None:
     """The notice's facts for the rich formats; None when its base has no profile or nothing names the object
     (no title field, no object name: LIDO requires a title and EDM a title or description)."""
+    last = _LAST[0]
+    if last is not None and last[0] is notice and last[1] == default_rights:
+        return last[2]
+    description = _describe(notice, default_rights)
+    _LAST[0] = (notice, default_rights, description)
+    return description
+
+
+def _describe(notice: Notice, default_rights: str) -> Description | None:
     profile = PROFILES.get(notice.base)
     if profile is None:
         return None

@@ -21,6 +21,7 @@ that decides wins: the caller passes the most specific texts first (an image's o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 IN_COPYRIGHT = "http://rightsstatements.org/vocab/InC/1.0/"
@@ -95,6 +96,7 @@ def _from_name(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # credit lines repeat across thousands of notices
 def rights_from_text(text: str) -> str | None:
     """The accepted URI one text decides, or None when it says nothing about rights."""
     if not text or not text.strip():
