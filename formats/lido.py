@@ -38,11 +38,11 @@ def _el(tag: str, text: str, attrs: str = "") -> str:
 
 def _concept(tag: str, term: Term | str, attrs: str = "") -> str:
     """A LIDO concept. A value of a POP thesaurus is keyed by its label: conceptID says so (local id, source)."""
-    if isinstance(term, str):
-        term = Term(term)
-    concept_id = (f'<lido:conceptID lido:type="{LOCAL_ID}" lido:source={quoteattr("POP:" + term.vocabulary)}>'
-                  f"{_e(term.label)}</lido:conceptID>") if term.vocabulary else ""
-    return f'<lido:{tag}{attrs}>{concept_id}<lido:term xml:lang="fr">{_e(term.label)}</lido:term></lido:{tag}>'
+    label, vocabulary = (term, None) if isinstance(term, str) else term
+    label = _e(label)
+    concept_id = (f'<lido:conceptID lido:type="{LOCAL_ID}" lido:source="POP:{vocabulary}">{label}</lido:conceptID>'
+                  if vocabulary else "")  # thesaurus ids are th + digits: nothing to escape
+    return f'<lido:{tag}{attrs}>{concept_id}<lido:term xml:lang="fr">{label}</lido:term></lido:{tag}>'
 
 
 def _legal_body(tag: str, name: str, uri: str | None = None, weblink: str | None = None, attrs: str = "") -> str:

@@ -8,9 +8,9 @@ formats/edm.py both write, so the two formats cannot disagree about a notice. do
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from .bases import get_base
 from .dates import DateRange, parse_bounds, parse_date
@@ -74,7 +74,7 @@ PROFILES: dict[str, Profile] = {
         repository_place=("LOCA",), location=("REFD",), descriptions=("NOTDEC", "NOTES"), dimensions=("DIMS",),
         creators=(("ATTRIB", "enlumineur"), ("AUTR", "auteur du texte"), ("AUTS", "éditeur")), dates=("DATE",),
         date_bounds=("DATDEB", "DATFIN"), places=("ORIGG", "ORIGH"), materials=("SUPP",), subjects=("SUJET", "TYPDEC"),
-        languages=("LANGOUV",), located_by_coordinates=True),
+        languages=("LANGOUV",)),
     "memoire": Profile(
         titles=("TICO", "LEG", "EDIF", "OBJT", "TITRE"), default_work_type="photographie",
         classifications=("TYPDOC", "DOM"), inventory=("NUMP", "NUMI"), repository=("LIEUCP", "IDPROD"),
@@ -108,14 +108,12 @@ _QUALIFIER = re.compile(r"^(attribué|attribution|entourage|atelier|école|suive
                         r"copie|style|manière|cercle|\?)|\b(du|de|des|d')$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):  # tuples: a notice makes dozens, and a NamedTuple is the cheapest immutable value
     label: str
     vocabulary: str | None = None  # POP thesaurus controlling the field (th290…): the label is the concept key
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     name: str
     role: str
     qualifier: str | None = None  # attribution: "proche du", "atelier de"…
@@ -156,7 +154,6 @@ class Description:
     rights: str  # edm:rights of the record's digital objects
     data_provider: str
     modified: str | None = None
-    fields: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 def _values(fields: Mapping[str, Any], code: str, split: bool = False) -> list[str]:
@@ -187,14 +184,23 @@ def _values(fields: Mapping[str, Any], code: str, split: bool = False) -> list[s
     return out
 
 
-def _all(fields: Mapping[str, Any], codes: tuple[str, ...], split: bool = False) -> list[str]:
+def _first(fields: Mapping[str, Any], codes: tuple[str, ...]) -> str | None:
+    for code in codes:
+        if code in fields:
+            values = _values(fields, code)
+            if values:
+                return values[0]
+    return None
+
+
+def _all(fields: Mapping[str, Any], codes: tuple[str, ...], split: bool = False) -> tuple[str, ...]:
     """The distinct values of several fields, in order."""
     seen: dict[str, None] = {}
     for code in codes:
         if code in fields:
             for value in _values(fields, code, split):
                 seen.setdefault(value)
-    return list(seen)
+    return tuple(seen)
 
 
 @lru_cache(maxsize=None)
@@ -289,7 +295,7 @@ def _describe(notice: Notice, default_rights: str) -> Description | None:
     if not titles:
         if not work_types:
             return None
-        titles = [work_types[0].label]
+        titles = (work_types[0].label,)
     if not work_types and profile.default_work_type:
         work_types = (Term(profile.default_work_type),)
     images = tuple(notice_images(notice.base, fields, default_rights))
@@ -300,26 +306,27 @@ def _describe(notice: Notice, default_rights: str) -> Description | None:
     modified = next((v for v in _values(fields, "DMAJ") + _values(fields, "DMIS")
                      if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)), None)
     return Description(
-        base=notice.base, ref=notice.ref, url=notice_url(notice.base, notice.ref), titles=tuple(titles),
+        base=notice.base, ref=notice.ref, url=notice_url(notice.base, notice.ref), titles=titles,
         work_types=work_types, classifications=_terms(notice.base, fields, profile.classifications),
-        inventory=tuple(_all(fields, profile.inventory)),
-        repository=next(iter(_all(fields, profile.repository)), None),
+        inventory=_all(fields, profile.inventory),
+        repository=_first(fields, profile.repository),
         repository_id=notice_url("museo", museo[0]) if museo else None,
-        repository_place=next(iter(_all(fields, profile.repository_place)), None),
-        location=next(iter(_all(fields, profile.location)), None),
-        descriptions=tuple(_all(fields, profile.descriptions)),
-        inscriptions=tuple(_all(fields, profile.inscriptions)),
+        repository_place=_first(fields, profile.repository_place),
+        location=_first(fields, profile.location),
+        descriptions=_all(fields, profile.descriptions),
+        inscriptions=_all(fields, profile.inscriptions),
         measurements=tuple(m for v in _all(fields, profile.dimensions) for m in parse_dimensions(v)),
-        creators=tuple(_actor(v, role) for code, role in profile.creators for v in _values(fields, code)),
+        creators=tuple(_actor(v, role) for code, role in profile.creators if code in fields
+                       for v in _values(fields, code)),
         cultures=_terms(notice.base, fields, profile.cultures),
         periods=_terms(notice.base, fields, profile.periods),
         date=date, date_display=date_display, places=_terms(notice.base, fields, profile.places),
         materials=_terms(notice.base, fields, profile.materials),
         subjects=_terms(notice.base, fields, profile.subjects),
-        languages=tuple(_all(fields, profile.languages, split=True)),
-        provenance=tuple(_all(fields, profile.provenance)),
-        work_rights=tuple(_all(fields, profile.work_rights)), coordinates=_coordinates(fields),
+        languages=_all(fields, profile.languages, split=True),
+        provenance=_all(fields, profile.provenance),
+        work_rights=_all(fields, profile.work_rights), coordinates=_coordinates(fields),
         located_by_coordinates=profile.located_by_coordinates, images=images, credits=credits, rights=rights,
         copyright=tuple(_values(fields, "COPY")),
-        data_provider=data_provider(notice.base, fields), modified=modified, fields=fields,
+        data_provider=data_provider(notice.base, fields), modified=modified,
     )

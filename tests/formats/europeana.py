@@ -88,6 +88,11 @@ def notice(base: str, **fields) -> Notice:
     return public_notice(validate_notice(get_base(base), fields))
 
 
+def xpath_texts(tree, path: str, namespaces: dict[str, str]) -> list[str]:
+    """The text of each node (or the value of each attribute) `path` selects."""
+    return [e if isinstance(e, str) else (e.text or "") for e in tree.xpath(path, namespaces=namespaces)]
+
+
 def pretty(xml: str) -> str:
     return etree.tostring(etree.fromstring(xml.encode("utf-8")), pretty_print=True, encoding="unicode")
 

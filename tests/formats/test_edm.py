@@ -10,7 +10,7 @@ from formats.bases import BASES
 from formats.registry import get_format, render_all
 
 from .europeana import (assert_golden, demo_notices, edm_schema, notice, sample_notice, schematron_errors,
-                        xsd_errors)
+                        xpath_texts, xsd_errors)
 
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
       "dcterms": "http://purl.org/dc/terms/", "edm": "http://www.europeana.eu/schemas/edm/",
@@ -29,7 +29,7 @@ def render_valid(n, **options) -> etree._Element:
 
 
 def texts(tree, path: str) -> list[str]:
-    return [e if isinstance(e, str) else (e.text or "") for e in tree.xpath(path, namespaces=NS)]
+    return xpath_texts(tree, path, NS)
 
 
 def test_edm_is_registered_for_the_bases_describing_heritage_objects():

@@ -8,7 +8,8 @@ from lxml import etree
 from formats.bases import BASES
 from formats.registry import formats_for, get_format, render_all
 
-from .europeana import assert_golden, demo_notices, lido_schema, notice, sample_notice, xsd_errors
+from .europeana import (assert_golden, demo_notices, lido_schema, notice, sample_notice, xpath_texts,
+                        xsd_errors)
 
 NS = {"lido": "http://www.lido-schema.org", "gml": "http://www.opengis.net/gml"}
 LIDO_BASES = ["joconde", "palissy", "mnr", "enluminures", "memoire"]
@@ -23,7 +24,7 @@ def render_valid(n) -> etree._Element:
 
 
 def texts(tree, path: str) -> list[str]:
-    return [e if isinstance(e, str) else (e.text or "") for e in tree.xpath(path, namespaces=NS)]
+    return xpath_texts(tree, path, NS)
 
 
 def test_lido_is_registered_for_the_object_bases_only():
