@@ -4,8 +4,10 @@ from __future__ import annotations
 
 def text(value: str) -> str:
     """Element content. A CR becomes a character reference: XML parsers turn a raw CR into LF."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace("\r", "&#13;") if "\r" in value else value
+    if "&" in value or "<" in value or ">" in value or "\r" in value:  # rare: most values need nothing
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return value.replace("\r", "&#13;")
+    return value
 
 
 def attr(value: str) -> str:
