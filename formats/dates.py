@@ -32,6 +32,7 @@ _YEAR = r"-?\d{3,4}"
 _RANGE = re.compile(rf"^(?:vers|entre|après|avant|de)?\s*(?P<a>{_YEAR})\s*(?:-|–|/|et|à)\s*(?P<b>{_YEAR}){_BC}\s*\??$",
                     re.IGNORECASE)
 _SINGLE = re.compile(rf"^(?P<circa>vers|v\.|ca\.?|circa)?\s*(?P<a>{_YEAR}){_BC}\s*\??$", re.IGNORECASE)
+_PARTS = re.compile(r"\s*[;,]\s*|\s+ou\s+")
 _ISO = re.compile(r"^(?P<a>\d{4})-\d{2}(?:-\d{2})?(?:T.*)?$")
 _FRENCH_DAY = re.compile(r"^\d{1,2}/\d{1,2}/(?P<a>\d{4})$")
 
@@ -118,7 +119,7 @@ def parse_date(value: str | Iterable[str]) -> DateRange | None:
     display = " ; ".join(v.strip() for v in values if v.strip())
     bounds = []
     for item in values:
-        for part in re.split(r"\s*[;,]\s*|\s+ou\s+", item):
+        for part in _PARTS.split(item):
             parsed = _parse_one(part)
             if parsed is not None:
                 bounds.append(parsed)

@@ -52,6 +52,10 @@ _ONE = re.compile(
 # "65 x 54 cm", "H. 65 x L. 54", "29 x 19 x 24"
 _CROSS = re.compile(r"\s*[x×X]\s*")
 _TRAILING_UNIT = re.compile(r"\s+(?P<unit>mm|cm|m|kg|g)\.?\s*$")
+_BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_ENDS_WITH_SIGN = re.compile(r"[:=]\s*$")
+_ITEMS = re.compile(r"\s*[;,]\s+(?=[^\d\s])|\s*;\s*|\s+et\s+")  # "H. 29 , LA. 19" but not "27,3"
+_PARTS = re.compile(r"\s*£\s*")
 _LABEL = re.compile(r"^(?P<label>[^:=]{2,}?)\s*:\s*(?P<rest>.*\d.*)$")
 
 
@@ -101,7 +105,7 @@ def _cross(item: str, unit: str) -> list[Measurement] | None:
     result = []
     for position, part in enumerate(parts):
         part = part.strip()
-        if re.fullmatch(r"\d+(?:[.,]\d+)?", part):
+        if _BARE_NUMBER.fullmatch(part):
             result.append(Measurement(("hauteur", "largeur", "profondeur")[position], _value(part), unit))
         else:
             measurement = _one(part, unit)
@@ -121,10 +125,10 @@ def _part(text: str, default_unit: str) -> MeasurementSet:
         extent, body = label["label"].strip(), label["rest"]
     unit = default_unit
     trailing = _TRAILING_UNIT.search(body)
-    if trailing and not re.search(r"[:=]\s*$", body[: trailing.start()]):
+    if trailing and not _ENDS_WITH_SIGN.search(body[: trailing.start()]):
         unit, body = trailing["unit"], body[: trailing.start()]
     measurements: list[Measurement] = []
-    for item in re.split(r"\s*[;,]\s+(?=[^\d\s])|\s*;\s*|\s+et\s+", body):
+    for item in _ITEMS.split(body):
         if not item.strip():
             continue
         found = _cross(item, unit) if _CROSS.search(item) else None
@@ -139,5 +143,5 @@ def _part(text: str, default_unit: str) -> MeasurementSet:
 
 def parse_dimensions(text: str, default_unit: str = DEFAULT_UNIT) -> list[MeasurementSet]:
     """Every part of a dimension string with what parsed of it; [] for an empty string."""
-    parts = [p for p in re.split(r"\s*£\s*", text or "") if p.strip()]
+    parts = [p for p in _PARTS.split(text or "") if p.strip()]
     return [_part(part, default_unit) for part in parts]

@@ -36,6 +36,8 @@ CREDIT_FIELDS: dict[str, tuple[str, ...]] = {
     "museo": ("COPY",),
     "autor": ("COPY",),
 }
+_LIST = re.compile(r"\s*;\s*")
+_NAMED_RIGHTS = re.compile(r"copyright|droits", re.IGNORECASE)
 _THUMBNAIL = re.compile(r"[-_]v(\.\w+)$", re.IGNORECASE)
 _MIME = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "tif": "image/tiff",
          "tiff": "image/tiff", "webp": "image/webp", "pdf": "application/pdf"}
@@ -79,7 +81,7 @@ def _paths(base: str, fields: Mapping[str, Any]) -> list[tuple[str, tuple[str, .
                     found.append((item["url"].strip(), tuple(_texts(item.get("copy")))))
             continue
         for text in _texts(value):
-            found.extend((p, ()) for p in re.split(r"\s*;\s*", text.strip()) if p)
+            found.extend((p, ()) for p in _LIST.split(text.strip()) if p)
         if base == "memoire" and found:
             break  # Mémoire's VIDEO repeats IMG in other sizes
     return found
@@ -102,6 +104,6 @@ def notice_images(base: str, fields: Mapping[str, Any], default_rights: str = DE
         seen.add(url)
         texts = own + tuple(credits)
         # a file name that says its rights ("…copyright_droits_reserves.jpg") is the most specific credit
-        named = (path.rsplit("/", 1)[-1].replace("_", " "),) if re.search(r"copyright|droits", path, re.I) else ()
+        named = (path.rsplit("/", 1)[-1].replace("_", " "),) if _NAMED_RIGHTS.search(path) else ()
         images.append(Image(url, texts, choose_rights(own + named + tuple(credits), default_rights)))
     return images

@@ -103,6 +103,7 @@ PRODUCERS = {  # POP's producer codes → the institution a reader knows
 }
 PROVIDER = "Ministère de la Culture"
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ACTOR = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
 _QUALIFIER = re.compile(r"^(attribué|attribution|entourage|atelier|école|suiveur|d'après|genre|proche|imitateur|"
                         r"copie|style|manière|cercle|\?)|\b(du|de|des|d')$", re.IGNORECASE)
@@ -304,7 +305,7 @@ def _describe(notice: Notice, default_rights: str) -> Description | None:
     date, date_display = _date(profile, fields)
     museo = _values(fields, "MUSEO")
     modified = next((v for v in _values(fields, "DMAJ") + _values(fields, "DMIS")
-                     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)), None)
+                     if _DAY.fullmatch(v)), None)
     return Description(
         base=notice.base, ref=notice.ref, url=notice_url(notice.base, notice.ref), titles=titles,
         work_types=work_types, classifications=_terms(notice.base, fields, profile.classifications),

@@ -66,6 +66,7 @@ _COPYRIGHT = re.compile(r"©|\(c\)|copyright|droits?\s+réservés|tous\s+droits|
                         r"|all\s+rights\s+reserved", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)
 def is_accepted(uri: str) -> bool:
     """True when Europeana's validation accepts `uri` as edm:rights."""
     return any(p.match(uri) for p in ACCEPTED)
