@@ -87,11 +87,14 @@ def _paths(base: str, fields: Mapping[str, Any]) -> list[tuple[str, tuple[str, .
     return found
 
 
-def notice_images(base: str, fields: Mapping[str, Any], default_rights: str = DEFAULT_RIGHTS) -> list[Image]:
-    """The notice's images, in the order the notice lists them."""
+def notice_images(base: str, fields: Mapping[str, Any], default_rights: str = DEFAULT_RIGHTS,
+                  credits: list[str] | None = None) -> list[Image]:
+    """The notice's images, in the order the notice lists them (`credits`: notice_credits, if already read)."""
     paths = _paths(base, fields)
+    if not paths:
+        return []
     listed = {p for p, _ in paths}
-    credits = notice_credits(base, fields)
+    credits = notice_credits(base, fields) if credits is None else credits
     images: list[Image] = []
     seen: set[str] = set()
     for path, own in paths:

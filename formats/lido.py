@@ -12,9 +12,12 @@ against the official XSD in tests/formats/test_lido.py. LIDO 1.1 rather than 1.0
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .links import LICENCE_OUVERTE
 from .notice import Notice
-from .profiles import PROFILES, PROVIDER, Description, Term, describe
+from .dimensions import MeasurementSet
+from .profiles import PROFILES, PROVIDER, Actor, Description, Term, describe
 from .registry import MetadataFormat
 from .xmltext import attr as quoteattr, text as _e
 from .rights import label as rights_label
@@ -30,12 +33,22 @@ INVENTORY_NUMBER = _T + "lido00113"
 ITEM_LEVEL_RECORD = _T + "lido00141"
 PRODUCTION = _T + "lido00007"
 _FR = ' xml:lang="fr"'
+_PRODUCTION = (f'<lido:eventType><lido:conceptID lido:type="{URI_ID}">{PRODUCTION}</lido:conceptID>'
+               '<lido:term xml:lang="fr">Production</lido:term></lido:eventType>')
+_SHOT = _PRODUCTION.replace("Production", "Prise de vue")
+_RECORD_TYPE = (f'<lido:recordType><lido:conceptID lido:type="{URI_ID}">{ITEM_LEVEL_RECORD}</lido:conceptID>'
+                '<lido:term xml:lang="fr">objet</lido:term></lido:recordType>')
 
 
 def _el(tag: str, text: str, attrs: str = "") -> str:
     return f"<lido:{tag}{attrs}>{_e(text)}</lido:{tag}>"
 
 
+# The fragments below repeat across notices (roles, materials, rights, museums…): each is built once. Bounded caches.
+_cached = lru_cache(maxsize=16384)
+
+
+@_cached
 def _concept(tag: str, term: Term | str, attrs: str = "") -> str:
     """A LIDO concept. A value of a POP thesaurus is keyed by its label: conceptID says so (local id, source)."""
     label, vocabulary = (term, None) if isinstance(term, str) else term
@@ -45,6 +58,7 @@ def _concept(tag: str, term: Term | str, attrs: str = "") -> str:
     return f'<lido:{tag}{attrs}>{concept_id}<lido:term xml:lang="fr">{label}</lido:term></lido:{tag}>'
 
 
+@_cached
 def _legal_body(tag: str, name: str, uri: str | None = None, weblink: str | None = None, attrs: str = "") -> str:
     body = f'<lido:legalBodyID lido:type="{URI_ID}">{_e(uri)}</lido:legalBodyID>' if uri else ""
     body += f"<lido:legalBodyName>{_el('appellationValue', name)}</lido:legalBodyName>"
@@ -53,6 +67,7 @@ def _legal_body(tag: str, name: str, uri: str | None = None, weblink: str | None
     return f"<lido:{tag}{attrs}>{body}</lido:{tag}>"
 
 
+@_cached
 def _rights(tag: str, uri: str | None, label: str | None, credits: tuple[str, ...] = ()) -> str:
     body = ""
     if uri or label:
@@ -71,27 +86,33 @@ def _classification(d: Description) -> str:
 
 
 def _measurements(d: Description) -> str:
+    sets = "".join(_measurement_set(mset) for mset in d.measurements)
+    return f"<lido:objectMeasurementsWrap>{sets}</lido:objectMeasurementsWrap>" if sets else ""
+
+
+@_cached
+def _measurement_set(mset: MeasurementSet) -> str:
+    """One part of DIMS: its display string with the unqualified measurements, then one set per qualifier."""
+    groups: dict[str | None, list] = {None: []}
+    for m in mset.measurements:
+        groups.setdefault(m.qualifier, []).append(m)
     sets = []
-    for mset in d.measurements:
-        groups: dict[str | None, list] = {None: []}
-        for m in mset.measurements:
-            groups.setdefault(m.qualifier, []).append(m)
-        for qualifier, measurements in groups.items():
-            parts = [_el("displayObjectMeasurements", mset.display)] if qualifier is None else []
-            inner = "".join(
-                f'<lido:measurementsSet><lido:measurementType xml:lang="fr">{_e(m.term[0])}</lido:measurementType>'
-                f"<lido:measurementUnit>{_e(m.unit)}</lido:measurementUnit>"
-                f"<lido:measurementValue>{_e(m.value)}</lido:measurementValue></lido:measurementsSet>"
-                for m in measurements)
-            if mset.extent:
-                inner += _el("extentMeasurements", mset.extent)
-            if qualifier:
-                inner += _el("qualifierMeasurements", qualifier)
-            if measurements:
-                parts.append(f"<lido:objectMeasurements>{inner}</lido:objectMeasurements>")
-            if parts:
-                sets.append("<lido:objectMeasurementsSet>" + "".join(parts) + "</lido:objectMeasurementsSet>")
-    return f"<lido:objectMeasurementsWrap>{''.join(sets)}</lido:objectMeasurementsWrap>" if sets else ""
+    for qualifier, measurements in groups.items():
+        parts = [_el("displayObjectMeasurements", mset.display)] if qualifier is None else []
+        inner = "".join(
+            f'<lido:measurementsSet><lido:measurementType xml:lang="fr">{_e(m.term[0])}</lido:measurementType>'
+            f"<lido:measurementUnit>{_e(m.unit)}</lido:measurementUnit>"
+            f"<lido:measurementValue>{_e(m.value)}</lido:measurementValue></lido:measurementsSet>"
+            for m in measurements)
+        if mset.extent:
+            inner += _el("extentMeasurements", mset.extent)
+        if qualifier:
+            inner += _el("qualifierMeasurements", qualifier)
+        if measurements:
+            parts.append(f"<lido:objectMeasurements>{inner}</lido:objectMeasurements>")
+        if parts:
+            sets.append("<lido:objectMeasurementsSet>" + "".join(parts) + "</lido:objectMeasurementsSet>")
+    return "".join(sets)
 
 
 def _identification(d: Description) -> str:
@@ -129,7 +150,8 @@ def _identification(d: Description) -> str:
     return "<lido:objectIdentificationWrap>" + "".join(parts) + "</lido:objectIdentificationWrap>"
 
 
-def _actor(a) -> str:
+@_cached
+def _actor(a: Actor) -> str:
     role = _concept("roleActor", a.role)
     qualifier = _el("attributionQualifierActor", a.qualifier) if a.qualifier else ""
     display = f"{a.name} ({a.qualifier or a.role})"
@@ -141,11 +163,8 @@ def _actor(a) -> str:
 def _event(d: Description) -> str:
     if not (d.creators or d.date_display or d.date or d.places or d.materials or d.cultures or d.periods):
         return ""
-    event_type = (f'<lido:eventType><lido:conceptID lido:type="{URI_ID}">{PRODUCTION}</lido:conceptID>'
-                  '<lido:term xml:lang="fr">Production</lido:term></lido:eventType>')
-    if d.base == "memoire":  # the photograph is the object: its production is the shot
-        event_type = event_type.replace("Production", "Prise de vue")
-    parts = [event_type, "".join(_actor(a) for a in d.creators), "".join(_concept("culture", c) for c in d.cultures)]
+    # a Mémoire photograph is the object: its production is the shot
+    parts = [_SHOT if d.base == "memoire" else _PRODUCTION, "".join(_actor(a) for a in d.creators), "".join(_concept("culture", c) for c in d.cultures)]
     if d.date_display or d.date:
         date = _el("displayDate", d.date_display or d.date.display)
         if d.date:
@@ -178,13 +197,8 @@ def _administrative(d: Description) -> str:
     if d.work_rights:
         parts.append("<lido:rightsWorkWrap>" + "".join(
             _rights("rightsWorkSet", None, status) for status in d.work_rights) + "</lido:rightsWorkWrap>")
-    source = _legal_body("recordSource", d.data_provider)
-    provider = _legal_body("recordSource", PROVIDER, weblink="https://pop.culture.gouv.fr",
-                           attrs=' lido:type="dataProvider"')
-    record = (f'<lido:recordID lido:type="{LOCAL_ID}">{_e(d.ref)}</lido:recordID>'
-              f'<lido:recordType><lido:conceptID lido:type="{URI_ID}">{ITEM_LEVEL_RECORD}</lido:conceptID>'
-              '<lido:term xml:lang="fr">objet</lido:term></lido:recordType>'
-              + source + provider
+    record = (f'<lido:recordID lido:type="{LOCAL_ID}">{_e(d.ref)}</lido:recordID>' + _RECORD_TYPE
+              + _legal_body("recordSource", d.data_provider) + _PROVIDER
               + _rights("recordRights", LICENCE_OUVERTE, "Licence Ouverte / Open Licence 2.0", d.copyright[:1])
               + f'<lido:recordInfoSet lido:type="{_T}lido00916">{_el("recordInfoLink", d.url)}</lido:recordInfoSet>')
     if d.modified:
@@ -204,6 +218,11 @@ def _administrative(d: Description) -> str:
                 + "</lido:resourceSet>")
         parts.append("<lido:resourceWrap>" + "".join(sets) + "</lido:resourceWrap>")
     return '<lido:administrativeMetadata xml:lang="fr">' + "".join(parts) + "</lido:administrativeMetadata>"
+
+
+_PROVIDER = (f'<lido:recordSource lido:type="dataProvider"><lido:legalBodyName><lido:appellationValue>{PROVIDER}'
+             "</lido:appellationValue></lido:legalBodyName><lido:legalBodyWeblink>https://pop.culture.gouv.fr"
+             "</lido:legalBodyWeblink></lido:recordSource>")
 
 
 def render_description(d: Description) -> str:

@@ -299,8 +299,8 @@ def _describe(notice: Notice, default_rights: str) -> Description | None:
         titles = (work_types[0].label,)
     if not work_types and profile.default_work_type:
         work_types = (Term(profile.default_work_type),)
-    images = tuple(notice_images(notice.base, fields, default_rights))
     credits = tuple(notice_credits(notice.base, fields))
+    images = tuple(notice_images(notice.base, fields, default_rights, list(credits)))
     rights = images[0].rights if images else choose_rights(credits, default_rights)
     date, date_display = _date(profile, fields)
     museo = _values(fields, "MUSEO")

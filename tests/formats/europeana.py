@@ -1,7 +1,7 @@
 """Test support for the Europeana formats (LIDO, EDM): the official schemas, compiled once per test session,
 Europeana's Schematron run with Saxon, the real sample notices, demo notices and golden files.
 
-Schemas are read from POP_SCHEMA_DIR's default (../shared/schemas): public standards' files, never copied into
+Schemas are read from POP_SCHEMA_DIR (default ../shared/schemas): public standards' files, never copied into
 the repo. `schematron_errors` runs Europeana's EDM Schematron (XSLT 2.0) and returns its failed assertions.
 Golden files: tests/formats/golden/<format>/<base>-1.xml; `POP_UPDATE_GOLDEN=1 pytest tests/formats` rewrites them.
 """
@@ -26,7 +26,8 @@ SVRL = "http://purl.oclc.org/dsdl/svrl"
 
 
 def schema_dir() -> Path:
-    directory = Settings.from_env({"POP_ENV": "testing"}, instance_path="/tmp").schema_dir
+    env = {"POP_ENV": "testing", "POP_SECRET_KEY": "unused", "POP_SCHEMA_DIR": os.environ.get("POP_SCHEMA_DIR", "")}
+    directory = Settings.from_env(env).schema_dir
     assert directory, "the shared schemas are missing (POP_SCHEMA_DIR)"
     return Path(directory)
 
