@@ -43,7 +43,7 @@ _MIME = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "
          "tiff": "image/tiff", "webp": "image/webp", "pdf": "application/pdf"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     url: str
     credits: tuple[str, ...]  # the texts stating its rights, most specific first

@@ -120,8 +120,10 @@ class Actor(NamedTuple):
     qualifier: str | None = None  # attribution: "proche du", "atelier de"…
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init of 34 fields costs more than describing a notice's dates
 class Description:
+    """What a notice says about its object; read-only by convention (made by `describe`, read by the formats)."""
+
     base: str
     ref: str
     url: str  # the POP permalink
