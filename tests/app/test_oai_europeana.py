@@ -25,23 +25,27 @@ def wrapper(prefix: str) -> etree.XMLSchema:
     return xml_schema(WRAPPERS[prefix])
 
 
+def stored_notices() -> list:
+    """12 demo notices of each base and the eight real samples (a sample replaces a demo notice of its REF)."""
+    notices = {(n.base, n.ref): n for base in BASES for n in demo_notices(base, 12, seed=9)}
+    notices.update({(n.base, n.ref): n for n in map(sample_notice, BASES)})
+    return list(notices.values())
+
+
 @pytest.fixture
 def client(database_url, tmp_path):
-    """An app holding the eight real samples and 12 demo notices of each base, in pages of 7 records."""
+    """An app holding `stored_notices()`, serving pages of 7 records."""
     app = create_app(make_settings(database_url, tmp_path, oai_page_size=7))
     app.config["TESTING"] = True
-    notices = [sample_notice(base) for base in BASES]
-    notices += [n for base in BASES for n in demo_notices(base, 12, seed=9)]
     with app.extensions["pop"].db.session() as session:
-        write_notices(session, notices)
+        write_notices(session, stored_notices())
     yield app.test_client()
     app.extensions["pop"].db.dispose()
 
 
 def expected_count(prefix: str) -> int:
     fmt = get_format(prefix)
-    notices = [sample_notice(base) for base in BASES] + [n for base in BASES for n in demo_notices(base, 12, seed=9)]
-    return sum(1 for n in notices if fmt.supports(n.base) and fmt.render(n) is not None)
+    return sum(1 for n in stored_notices() if fmt.supports(n.base) and fmt.render(n) is not None)
 
 
 def harvest(client, prefix: str) -> list[etree._Element]:
