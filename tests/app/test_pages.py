@@ -32,3 +32,8 @@ def test_metrics_count_notices_per_base_in_prometheus_format(client, db):
     text = response.get_data(as_text=True)
     assert 'pop_notices{base="autor",state="published"} 1.0' in text
     assert "# TYPE pop_oai_requests_total counter" in text
+
+
+def test_every_response_carries_a_request_id(client):
+    assert len(client.get("/healthz").headers["X-Request-Id"]) == 16
+    assert client.get("/healthz", headers={"X-Request-Id": "abc"}).headers["X-Request-Id"] == "abc"
