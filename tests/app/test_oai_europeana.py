@@ -3,13 +3,14 @@ the format (OAI-PMH.xsd + the format's official XSD), every EDM record passes Eu
 formats are offered only for the bases that have them."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
 import pytest
 from lxml import etree
 
 from app import create_app
-from app.store import write_notices
+from app.store import utcnow, write_notices
 from formats.registry import get_format
 from tests.conftest import make_settings
 from tests.formats.europeana import demo_notices, sample_notice, schematron_errors, xml_schema
@@ -37,8 +38,8 @@ def client(database_url, tmp_path):
     """An app holding `stored_notices()`, serving pages of 7 records."""
     app = create_app(make_settings(database_url, tmp_path, oai_page_size=7))
     app.config["TESTING"] = True
-    with app.extensions["pop"].db.session() as session:
-        write_notices(session, stored_notices())
+    with app.extensions["pop"].db.session() as session:  # written a minute ago: lists stop short of "now"
+        write_notices(session, stored_notices(), now=utcnow() - timedelta(minutes=1))
     yield app.test_client()
     app.extensions["pop"].db.dispose()
 
