@@ -12,6 +12,7 @@ from protocols.oaipmh import Provider, ProviderConfig
 
 from .. import pop
 from ..extensions import cache
+from ..metrics import OAI_REQUESTS
 from ..oai_store import CachedRepository
 
 blueprint = Blueprint("oai", __name__)
@@ -47,7 +48,8 @@ def _compressed(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:
 def oai() -> Response:
     pairs = request.form.items(multi=True) if request.method == "POST" else request.args.items(multi=True)
     result = provider().handle(list(pairs))
-    log.info("oai request method=%s verb=%s error=%s", request.method, result.verb or "-", result.error or "-")
+    OAI_REQUESTS.labels(verb=result.verb or "", error=result.error or "").inc()
+    log.info("oai.request", extra={"method": request.method, "verb": result.verb, "error": result.error})
     body, headers = result.body, {"Vary": "Accept-Encoding", **result.headers}
     encoding = next((name for name, _q in request.accept_encodings if name in _ENCODINGS and _q > 0), None)
     if encoding:

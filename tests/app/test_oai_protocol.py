@@ -13,6 +13,7 @@ from app import create_app
 from app.store import utcnow, write_notices
 from formats.bases import get_base
 from formats.notice import validate_notice
+from formats.registry import FORMATS
 
 from ..conftest import make_settings, serve
 from .oai_demo import PARTNER, T0, load, ref, served_demo
@@ -55,11 +56,12 @@ def test_list_metadata_formats_for_the_repository_and_for_one_notice(oai):
     url, _, _ = oai
     root = assert_valid(get(url, verb="ListMetadataFormats").content)
     prefixes = [e.text for e in root.iterfind(".//oai:metadataPrefix", NS)]
-    assert prefixes == ["oai_dc", "pop"]
+    assert prefixes == list(FORMATS) and prefixes[:2] == ["oai_dc", "pop"]
     schemas = [e.text for e in root.iterfind(".//oai:schema", NS)]
     assert "http://testserver/schemas/pop.xsd" in schemas
     root = assert_valid(get(url, verb="ListMetadataFormats", identifier=f"oai:{REPO}:museo:{ref('museo', 0)}").content)
-    assert [e.text for e in root.iterfind(".//oai:metadataPrefix", NS)] == ["oai_dc", "pop"]
+    assert [e.text for e in root.iterfind(".//oai:metadataPrefix", NS)] == \
+        [p for p, fmt in FORMATS.items() if fmt.supports("museo")]
     root = assert_valid(get(url, verb="ListMetadataFormats", identifier=f"oai:{REPO}:museo:M9999").content)
     assert error_code(root) == "idDoesNotExist"
 
