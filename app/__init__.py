@@ -34,6 +34,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from .logs import init_logging
     from .views import register_views
 
+    from formats.registry import FORMATS, configure
+
+    if "edm" in FORMATS:
+        configure("edm", default_rights=settings.edm_default_rights)
     init_logging(app)
     init_cache(app, settings)
     register_views(app)

@@ -43,6 +43,7 @@ class Settings:
     oai_identifiers_page_size: int = 500
     oai_token_lifetime: int = 86_400  # seconds; the spec lets harvesters come back the next day
     oai_commit_lag: int = 2  # seconds a write may commit after its datestamp; lists stop that far back
+    edm_default_rights: str = "http://rightsstatements.org/vocab/CNE/1.0/"  # edm:rights when a notice states none
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -79,8 +80,21 @@ class Settings:
             oai_page_size=_int(env, "POP_OAI_PAGE_SIZE", 100),
             oai_identifiers_page_size=_int(env, "POP_OAI_IDENTIFIERS_PAGE_SIZE", 500),
             oai_token_lifetime=_int(env, "POP_OAI_TOKEN_LIFETIME", 86_400),
+            edm_default_rights=_rights(env.get("POP_EDM_DEFAULT_RIGHTS")),
             oai_commit_lag=_int(env, "POP_OAI_COMMIT_LAG", 2),
         )
+
+
+def _rights(value: str | None) -> str:
+    from formats.rights import DEFAULT_RIGHTS, is_accepted
+
+    if not value:
+        return DEFAULT_RIGHTS
+    if not is_accepted(value):
+        raise ConfigurationError(
+            f"POP_EDM_DEFAULT_RIGHTS must be one of the rights URIs Europeana accepts "
+            f"(e.g. http://rightsstatements.org/vocab/CNE/1.0/), got {value!r}")
+    return value
 
 
 def _development_secret(instance: Path) -> str:
