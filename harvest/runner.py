@@ -235,23 +235,28 @@ def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, r
             # come back as unchanged.
             checkpoint, seen, empty_streak = Checkpoint(checkpoint.set_index), set(), 0
             continue
+        problem = None
         if page.token:
             if page.token in seen:
-                raise HarvestError(f"resumption token loop: the partner sent {page.token!r} again")
+                problem = f"resumption token loop: the partner sent {page.token!r} again"
             seen.add(page.token)
             empty_streak = 0 if page.records else empty_streak + 1
             if empty_streak > options.max_empty_pages:
-                raise HarvestError(f"{empty_streak} empty pages in a row that still carry a resumption token")
-            following = Checkpoint(checkpoint.set_index, page.token)
+                problem = f"{empty_streak} empty pages in a row that still carry a resumption token"
+            following = Checkpoint(checkpoint.set_index, page.token) if problem is None else checkpoint
         else:
             following = Checkpoint(checkpoint.set_index + 1, None)
             seen, empty_streak = set(), 0
+        # The page's records are what the partner published: they are stored even when the page ends
+        # the run (a loop); the checkpoint then stays on this page.
         outcome = map_page(page.records, partner, base, mapping)
         counters = storage.commit_page(run, partner, outcome, following, page.response_date)
         run.counters, run.checkpoint = counters, following
         if run.response_date is None:
             run.response_date = page.response_date
-        checkpoint = following
         if progress:
             progress(counters, page)
+        if problem:
+            raise HarvestError(problem)
+        checkpoint = following
     return counters
