@@ -116,11 +116,11 @@ def show(name, run_count):
 def run(name, full):
     """Harvest partner NAME now, with a progress display and a summary."""
     db, settings = pop().db, pop().settings
-    bar = click.progressbar(length=None, label=f"harvesting {name}", file=sys.stderr, show_pos=True,
+    bar = click.progressbar(length=0, label=f"harvesting {name}", file=sys.stderr, show_pos=True,
                             show_percent=False, item_show_func=lambda line: line)
 
     def progress(counters, page):
-        if page.complete_list_size and bar.length is None:
+        if page.complete_list_size and not bar.length:
             bar.length = page.complete_list_size
         bar.update(len(page.records), f"pages: {counters.pages}, quarantined: {counters.quarantined}")
 
