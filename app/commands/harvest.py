@@ -116,6 +116,11 @@ def show(name, run_count):
 def run(name, full):
     """Harvest partner NAME now, with a progress display and a summary."""
     db, settings = pop().db, pop().settings
+    with db.session() as session:
+        try:
+            get_partner(session, name)
+        except PartnerNotFound as error:
+            _fail(error)
     bar = click.progressbar(length=0, label=f"harvesting {name}", file=sys.stderr, show_pos=True,
                             show_percent=False, item_show_func=lambda line: line)
 
