@@ -42,6 +42,10 @@ def to_config(row: Partner) -> PartnerConfig:
                          notes=row.notes or "", granularity=row.granularity)
 
 
+def _what_is_harvested(config: PartnerConfig) -> tuple:
+    return config.url, config.metadata_prefix, config.mapping_name, config.sets, config.base
+
+
 def get_partner(session: Session, name: str) -> Partner:
     row = session.execute(select(Partner).where(Partner.name == name)).scalar_one_or_none()
     if row is None:
@@ -57,7 +61,9 @@ def save_partner(session: Session, config: PartnerConfig, *, granularity: str | 
                  existing: Partner | None = None) -> Partner:
     """Create or update a partner from a checked configuration."""
     now = utcnow()
-    row = existing or Partner(name=config.name, created=now)
+    row = existing or Partner(name=config.name, created=now, full_next=False)
+    if existing is not None and _what_is_harvested(to_config(existing)) != _what_is_harvested(config):
+        row.full_next = True  # an incremental `from` would miss the old records of the new feed
     row.name = config.name
     row.url, row.metadata_prefix, row.base = config.url, config.metadata_prefix, config.base
     row.mapping = config.mapping_name
@@ -137,9 +143,12 @@ class SqlHarvestStorage:
 
     def last_success_response_date(self, partner: PartnerConfig) -> str | None:
         with self.db.session() as session:
+            row = get_partner(session, partner.name)
+            if row.full_next:
+                return None
             return session.execute(
                 select(HarvestRun.response_date)
-                .where(HarvestRun.partner_id == self._partner_id(session, partner), HarvestRun.status == "succeeded",
+                .where(HarvestRun.partner_id == row.id, HarvestRun.status == "succeeded",
                        HarvestRun.response_date.is_not(None))
                 .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
 
@@ -219,6 +228,8 @@ class SqlHarvestStorage:
             partner_row = get_partner(session, partner.name)
             if status != "interrupted":
                 partner_row.next_run_at = next_run(now, partner_row.interval_seconds)
+            if status == "succeeded" and row.from_date is None:
+                partner_row.full_next = False
 
 
 # --- one run per partner at a time --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import pages
+    from . import admin, pages
 
     app.register_blueprint(pages.blueprint)
+    admin.register(app)  # /api/admin (flask-smorest)
