@@ -36,7 +36,8 @@ def ref_from_identifier(identifier: str, base: Base) -> str:
 
 
 # --- descriptive roles → fields of the target base ----------------------------------------------------
-# For each role, the candidate fields in order of preference; the first the base has receives the values.
+# For each role, the candidate fields in order of preference; the first the base has receives the values
+# (for the title, the base's own title fields come first: NOMPRENOM for autor, NOMOFF for museo…).
 ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("TICO", "TITR", "TITRE", "NOMOFF", "NOMPRENOM", "NOM"),
     "creator": ("AUTR", "AUTOR", "ARTISTE"),
@@ -62,13 +63,15 @@ def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
         values = [v for v in (value.strip() for value in values) if v]
         if not values:
             continue
-        code = next((c for c in ROLE_FIELDS.get(role, ()) if c in base.field_map and c not in fields), None)
+        candidates = (*base.title_fields, *ROLE_FIELDS[role]) if role == "title" else ROLE_FIELDS.get(role, ())
+        code = next((c for c in candidates if c in base.field_map and c not in fields), None)
         if code is None:
             continue
         spec = base.field_map[code]
         if spec.kind != "string" or not spec.published:
             continue
-        fields[code] = values if spec.multi else MULTI_SEPARATOR.join(dict.fromkeys(values))
+        values = list(dict.fromkeys(values))
+        fields[code] = values if spec.multi else MULTI_SEPARATOR.join(values)
     return fields
 
 
@@ -103,20 +106,41 @@ LIDO = "http://www.lido-schema.org"
 _L = {"l": LIDO}
 LIDO_ROLES: dict[str, tuple[str, ...]] = {
     "title": (".//l:titleWrap/l:titleSet/l:appellationValue",),
-    "type": (".//l:objectWorkTypeWrap/l:objectWorkType/l:term", ".//l:classificationWrap/l:classification/l:term"),
-    "creator": (".//l:eventWrap/l:eventSet/l:event/l:eventActor/l:displayActorInRole",
-                ".//l:eventWrap/l:eventSet/l:event/l:eventActor/l:actorInRole/l:actor/l:nameActorSet/l:appellationValue"),
-    "date": (".//l:eventWrap/l:eventSet/l:event/l:eventDate/l:displayDate",),
-    "format": (".//l:eventMaterialsTech/l:displayMaterialsTech",),
+    "type": (".//l:objectWorkTypeWrap/l:objectWorkType/l:term",),
     "measurements": (".//l:objectMeasurementsWrap/l:objectMeasurementsSet/l:displayObjectMeasurements",),
     "description": (".//l:objectDescriptionWrap/l:objectDescriptionSet/l:descriptiveNoteValue",),
-    "subject": (".//l:subjectWrap/l:subjectSet/l:subject/l:subjectConcept/l:term",
-                ".//l:subjectWrap/l:subjectSet/l:displaySubject"),
+    "subject": (".//l:subjectWrap/l:subjectSet/l:displaySubject",
+                ".//l:subjectWrap/l:subjectSet/l:subject/l:subjectConcept/l:term[1]"),
     "place": (".//l:repositoryWrap/l:repositorySet/l:repositoryName/l:legalBodyName/l:appellationValue",),
     "inventory": (".//l:repositoryWrap/l:repositorySet/l:workID",),
     "rights": (".//l:rightsWorkWrap/l:rightsWorkSet/l:creditLine",
                ".//l:rightsWorkWrap/l:rightsWorkSet/l:rightsHolder/l:legalBodyName/l:appellationValue"),
 }
+# Who made it, when and how: read from the production event (or the first event when none says so).
+PRODUCTION_EVENTS = {"production", "herstellung", "creation", "création", "fabrication", "manufacture"}
+LIDO_EVENT_ROLES: dict[str, tuple[str, ...]] = {
+    "creator": ("l:eventActor/l:displayActorInRole",
+                "l:eventActor/l:actorInRole/l:actor/l:nameActorSet/l:appellationValue"),
+    "date": ("l:eventDate/l:displayDate",),
+    "format": ("l:eventMaterialsTech/l:displayMaterialsTech",),
+}
+
+
+def _production_event(element: etree._Element) -> etree._Element | None:
+    events = element.findall(".//l:eventWrap/l:eventSet/l:event", _L)
+    for event in events:
+        kinds = {text.lower() for text in _texts(event, "l:eventType/l:term", _L)}
+        if kinds & PRODUCTION_EVENTS:
+            return event
+    return events[0] if events else None
+
+
+def _first_found(element: etree._Element, paths: tuple[str, ...]) -> list[str]:
+    for path in paths:
+        values = _texts(element, path, _L)
+        if values:
+            return list(dict.fromkeys(values))
+    return []
 
 
 def read_lido(element: etree._Element, base: Base) -> dict[str, Any]:
@@ -127,13 +151,10 @@ def read_lido(element: etree._Element, base: Base) -> dict[str, Any]:
         element = children[0]
     if element.tag != f"{{{LIDO}}}lido":
         raise MappingError(f"expected a lido:lido element, got {element.tag}")
-    roles: dict[str, list[str]] = {}
-    for role, paths in LIDO_ROLES.items():
-        for path in paths:
-            values = _texts(element, path, _L)
-            if values:
-                roles[role] = values
-                break
+    roles = {role: _first_found(element, paths) for role, paths in LIDO_ROLES.items()}
+    event = _production_event(element)
+    if event is not None:
+        roles.update({role: _first_found(event, paths) for role, paths in LIDO_EVENT_ROLES.items()})
     return roles_to_fields(base, roles)
 
 
