@@ -13,6 +13,7 @@ pages that still carry tokens fails the run after `max_empty_pages`.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence
 
@@ -215,48 +216,67 @@ def run_partner(
 
 def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, run: RunState, base: Base,
            mapping: Mapping, options: RunOptions, progress) -> Counters:
+    """Fetch, map, commit, page after page. The next page is fetched and mapped in a helper thread while
+    the current one is committed (network and XML parsing overlap the database); only commits advance
+    the checkpoint, so a prefetched page that is never committed is simply fetched again on resume."""
     sets: tuple[str | None, ...] = partner.sets or (None,)
+
+    def fetch(at: Checkpoint) -> tuple[Page, PageOutcome]:
+        page = client.list_records(token=at.token, metadata_prefix=partner.metadata_prefix,
+                                   from_=run.from_date, set_spec=sets[at.set_index])
+        return page, map_page(page.records, partner, base, mapping)
+
     checkpoint = run.checkpoint
     seen = {checkpoint.token} if checkpoint.token else set()
     empty_streak = restarts = 0
     counters = run.counters
-    while checkpoint.set_index < len(sets):
-        spec = sets[checkpoint.set_index]
-        try:
-            page = client.list_records(token=checkpoint.token, metadata_prefix=partner.metadata_prefix,
-                                       from_=run.from_date, set_spec=spec)
-        except BadResumptionToken as error:
-            if checkpoint.token is None:
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"harvest-{partner.name}")
+    try:
+        pending: Future | None = executor.submit(fetch, checkpoint) if checkpoint.set_index < len(sets) else None
+        while pending is not None:
+            try:
+                page, outcome = pending.result()
+            except BadResumptionToken as error:
+                if checkpoint.token is None:
+                    raise
+                restarts += 1
+                if restarts > options.max_window_restarts:
+                    raise HarvestError(f"badResumptionToken {restarts} times; giving up ({error})") from None
+                # Restart the window: the same `from` and set, from its first page. Records already
+                # stored come back as unchanged.
+                checkpoint, seen, empty_streak = Checkpoint(checkpoint.set_index), set(), 0
+                pending = executor.submit(fetch, checkpoint)
+                continue
+            problem = None
+            if page.token:
+                if page.token in seen:
+                    problem = f"resumption token loop: the partner sent {page.token!r} again"
+                seen.add(page.token)
+                empty_streak = 0 if page.records else empty_streak + 1
+                if empty_streak > options.max_empty_pages:
+                    problem = f"{empty_streak} empty pages in a row that still carry a resumption token"
+                following = Checkpoint(checkpoint.set_index, page.token) if problem is None else checkpoint
+            else:
+                following = Checkpoint(checkpoint.set_index + 1, None)
+                seen, empty_streak = set(), 0
+            more = problem is None and following.set_index < len(sets)
+            pending = executor.submit(fetch, following) if more else None
+            # The page's records are what the partner published: they are stored even when the page ends
+            # the run (a loop); the checkpoint then stays on this page.
+            try:
+                counters = storage.commit_page(run, partner, outcome, following, page.response_date)
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
                 raise
-            restarts += 1
-            if restarts > options.max_window_restarts:
-                raise HarvestError(f"badResumptionToken {restarts} times; giving up ({error})") from None
-            # Restart the window: the same `from` and set, from its first page. Already stored records
-            # come back as unchanged.
-            checkpoint, seen, empty_streak = Checkpoint(checkpoint.set_index), set(), 0
-            continue
-        problem = None
-        if page.token:
-            if page.token in seen:
-                problem = f"resumption token loop: the partner sent {page.token!r} again"
-            seen.add(page.token)
-            empty_streak = 0 if page.records else empty_streak + 1
-            if empty_streak > options.max_empty_pages:
-                problem = f"{empty_streak} empty pages in a row that still carry a resumption token"
-            following = Checkpoint(checkpoint.set_index, page.token) if problem is None else checkpoint
-        else:
-            following = Checkpoint(checkpoint.set_index + 1, None)
-            seen, empty_streak = set(), 0
-        # The page's records are what the partner published: they are stored even when the page ends
-        # the run (a loop); the checkpoint then stays on this page.
-        outcome = map_page(page.records, partner, base, mapping)
-        counters = storage.commit_page(run, partner, outcome, following, page.response_date)
-        run.counters, run.checkpoint = counters, following
-        if run.response_date is None:
-            run.response_date = page.response_date
-        if progress:
-            progress(counters, page)
-        if problem:
-            raise HarvestError(problem)
-        checkpoint = following
+            run.counters, run.checkpoint = counters, following
+            if run.response_date is None:
+                run.response_date = page.response_date
+            if progress:
+                progress(counters, page)
+            if problem:
+                raise HarvestError(problem)
+            checkpoint = following
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)  # a prefetch in flight is not waited for
     return counters

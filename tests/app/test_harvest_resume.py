@@ -96,7 +96,8 @@ def test_an_interrupted_run_resumes_from_its_last_committed_page(harvester):
             harvest_partner(harvester.db, app.extensions["pop"].settings, "museum", progress=interrupt)
         [run] = harvester.runs()
         assert (run.status, run.pages, run.created) == ("interrupted", 2, 6)
+        requests_before = len(partner.requests)
         report = harvester.run()
     assert_like_an_uninterrupted_run(harvester, report)
-    assert [r.get("resumptionToken") for r in partner.requests if r.get("verb") == "ListRecords"] == \
-        [None, "|~1", "|~2", "|~3", "|~4", "|~5"]
+    resumed = [r.get("resumptionToken") for r in partner.requests[requests_before:] if r.get("verb") == "ListRecords"]
+    assert resumed == ["|~2", "|~3", "|~4", "|~5"]
