@@ -65,3 +65,38 @@ def test_pop_to_pop_round_trip_reproduces_published_fields_exactly(harvester, po
     again = harvester.run("other-pop", full=True)
     assert (again.counters.created, again.counters.updated, again.counters.unchanged) == (0, 0, len(notices))
     assert {ref: row.datestamp for ref, row in harvester.rows("other-pop").items()} == datestamps
+
+
+def test_an_oai_dc_partner_feeds_merimee(harvester):
+    from tests.harvest.oai_partner import PartnerRecord
+
+    dc = ('<oai_dc:dc><dc:title>Château de Pierrefonds</dc:title><dc:creator>Viollet-le-Duc</dc:creator>'
+          '<dc:date>XIXe siècle</dc:date><dc:coverage>Pierrefonds</dc:coverage></oai_dc:dc>').encode()
+    partner = ScriptedPartner([[PartnerRecord("oai:inventaire.example:PA00114479", "2026-01-01", dc),
+                                PartnerRecord("oai:inventaire.example:not-a-ref", "2026-01-01", dc)]],
+                              prefixes=("oai_dc",))
+    with PartnerServer(partner) as url:
+        harvester.add(url, name="inventaire", prefix="oai_dc", base="merimee")
+        report = harvester.run("inventaire")
+    assert report.status == "succeeded"
+    assert harvester.store("inventaire") == {"PA00114479": {
+        "REF": "PA00114479", "AUTR": ["Viollet-le-Duc"], "DATE": ["XIXe siècle"], "LOCA": "Pierrefonds",
+        "TICO": "Château de Pierrefonds"}}
+    assert [reason for _, reason in harvester.issues()] == [
+        "invalid notice: REF: 'not-a-ref' is not a merimee reference (expected ^[A-Z]{2}[0-9A-Z]{8}$)"]
+
+
+def test_a_lido_partner_feeds_joconde(harvester, shared_dir):
+    from tests.harvest.oai_partner import PartnerRecord
+
+    lido = (shared_dir / "samples/lido/LIDO-Example_FMobj00154983-LaPrimavera.xml").read_bytes()
+    lido = lido.split(b"?>", 1)[1]  # the record, without its XML declaration
+    partner = ScriptedPartner([[PartnerRecord("oai:uffizi.example:000PE154983", "2026-01-01", lido)]],
+                              prefixes=("lido",))
+    with PartnerServer(partner) as url:
+        harvester.add(url, name="uffizi", prefix="lido", base="joconde")
+        report = harvester.run("uffizi")
+    assert (report.status, report.counters.created) == ("succeeded", 1)
+    stored = harvester.store("uffizi")["000PE154983"]
+    assert stored["TICO"] == "La Primavera / Spring ; La Primavera / Der Frühling"
+    assert stored["AUTR"][0] == "Botticelli, Sandro"
