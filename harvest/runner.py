@@ -13,6 +13,7 @@ pages that still carry tokens fails the run after `max_empty_pages`.
 from __future__ import annotations
 
 import json
+import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence
@@ -25,6 +26,9 @@ from .mappings import Mapping, MappingError, get_mapping, map_record, ref_from_i
 from .page import Page, RawRecord
 from .partner import PartnerConfig
 from .schedule import SECONDS, incremental_from
+
+
+log = logging.getLogger("pop.harvest")
 
 
 @dataclass(frozen=True)
@@ -196,12 +200,16 @@ def run_partner(
         last = None if full else storage.last_success_response_date(partner)
         run = storage.start_run(partner, full=full,
                                 from_date=incremental_from(last, options.overlap_seconds, granularity))
+    log.info("harvest.start partner=%s run=%s resumed=%s from=%s", partner.name, run.run_id, run.resumed,
+             run.from_date)
     if identify_error:
+        log.warning("harvest.failed partner=%s run=%s error=%r", partner.name, run.run_id, identify_error)
         storage.finish_run(run, partner, "failed", identify_error)
         return RunReport(run.run_id, "failed", run.counters, identify_error, run.from_date, run.resumed)
     try:
         counters = _pages(partner, client, storage, run, base, mapping, options, progress)
     except HarvestError as error:
+        log.warning("harvest.failed partner=%s run=%s error=%r", partner.name, run.run_id, str(error))
         storage.finish_run(run, partner, "failed", str(error))
         return RunReport(run.run_id, "failed", run.counters, str(error), run.from_date, run.resumed)
     except KeyboardInterrupt:
@@ -211,6 +219,7 @@ def run_partner(
         storage.finish_run(run, partner, "failed", f"internal error: {type(error).__name__}: {error}")
         raise
     storage.finish_run(run, partner, "succeeded", None)
+    log.info("harvest.succeeded partner=%s run=%s %s", partner.name, run.run_id, counters.line())
     return RunReport(run.run_id, "succeeded", counters, None, run.from_date, run.resumed)
 
 
@@ -272,6 +281,8 @@ def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, r
             run.counters, run.checkpoint = counters, following
             if run.response_date is None:
                 run.response_date = page.response_date
+            log.debug("harvest.page partner=%s run=%s pages=%s %s", partner.name, run.run_id, counters.pages,
+                      counters.line())
             if progress:
                 progress(counters, page)
             if problem:

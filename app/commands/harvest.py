@@ -158,6 +158,9 @@ def worker(once):
                 continue  # another worker has it
             except PartnerNotFound:
                 continue  # deleted meanwhile
+            except Exception as error:  # noqa: BLE001 - one partner's failure must not stop the worker
+                click.echo(f"{name}: run failed: {type(error).__name__}: {error}", err=True)
+                continue
             click.echo(f"{name}: run #{report.run_id} {report.status}: {report.counters.line()}"
                        + (f" ({report.error})" if report.error else ""))
         if once:
