@@ -102,6 +102,7 @@ def _from_tree(root: etree._Element) -> Page:
 
 
 # --- reading a page that is not well-formed, record by record -------------------------------------------
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _END = re.compile(rb"</(?:[\w.-]+:)?OAI-PMH>\s*$")
 _ROOT_START = re.compile(rb"<(?:[\w.-]+:)?OAI-PMH\b[^>]*>", re.S)
 _NS_DECL = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
@@ -125,6 +126,8 @@ def _record_by_record(data: bytes, reason: str) -> Page:
     if not _END.search(data):
         raise BrokenPage(f"truncated response ({reason})")
     declarations = b"".join(_NS_DECL.findall(root_start.group(0))) or f' xmlns="{OAI_NS}"'.encode()
+    xml_declaration = _XML_DECLARATION.match(data)  # its encoding applies to every record
+    prolog = xml_declaration.group(0).strip() if xml_declaration else b""
     date = _RESPONSE_DATE.search(data)
     page = Page(response_date=_decode(date.group(1)) if date else None)
     error = _ERROR.search(data)
@@ -135,7 +138,7 @@ def _record_by_record(data: bytes, reason: str) -> Page:
     for match in _RECORD.finditer(body):
         chunk = match.group(0)
         try:
-            wrapper = parse_xml(b"<wrapper" + declarations + b">" + chunk + b"</wrapper>")
+            wrapper = parse_xml(prolog + b"<wrapper" + declarations + b">" + chunk + b"</wrapper>")
             record = _record(wrapper[0])
             record._raw = chunk
         except UnsafeXML as error:

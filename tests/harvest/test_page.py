@@ -79,3 +79,12 @@ def test_a_truncated_page_is_a_broken_page_not_a_record_problem():
 def test_oai_errors_are_read():
     page = read_page(ScriptedPartner([]).error("badResumptionToken"))
     assert page.error_code == "badResumptionToken"
+
+
+def test_a_broken_latin1_page_keeps_its_declared_encoding_for_the_good_records():
+    records = [PartnerRecord("oai:x:1", "2026-01-01", dc("Église".encode("latin-1"))),
+               PartnerRecord("oai:x:2", "2026-01-01", dc(b"\x01"))]
+    partner = ScriptedPartner([records], encoding_declared="ISO-8859-1")
+    page = read_page(partner.list_records({"verb": "ListRecords", "metadataPrefix": "pop"})[1])
+    assert page.records[0].metadata[0].text == "Église"
+    assert page.records[1].problem.startswith("not well-formed XML")
