@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from formats.bases import BASES
 from harvest.client import ClientSettings, OAIClient
 from harvest.mappings import MAPPINGS
-from harvest.partner import InvalidPartner, check_config, check_remote
+from harvest.partner import InvalidPartner, PartnerConfig, check_config, check_remote
 from harvest.schedule import IntervalError, format_interval, parse_interval
 
 from .. import pop
@@ -179,8 +179,6 @@ class Partners(MethodView):
     @blueprint.response(201, PartnerSchema)
     def post(self, data):
         """Register a partner: checked against the partner itself (Identify, format offered, sets exist)."""
-        from harvest.partner import PartnerConfig
-
         every = data.pop("every", None)
         config = PartnerConfig(sets=tuple(data.pop("sets", ())), interval_seconds=parse_interval(every) if every
                                else None, **data)
