@@ -300,8 +300,19 @@ def harvest_partner(db: Database, settings, name: str, *, full: bool = False, pr
     with partner_lock(db, name):
         client = OAIClient(config.url, client_settings(settings), log=log)
         try:
-            return run_partner(config, client, SqlHarvestStorage(db), full=full, progress=progress,
-                               options=RunOptions(overlap_seconds=settings.harvest_overlap,
-                                                  max_empty_pages=settings.harvest_max_empty_pages))
+            report = run_partner(config, client, SqlHarvestStorage(db), full=full, progress=progress,
+                                 options=RunOptions(overlap_seconds=settings.harvest_overlap,
+                                                    max_empty_pages=settings.harvest_max_empty_pages))
         finally:
             client.close()
+    _count(name, report)
+    return report
+
+
+def _count(name: str, report) -> None:
+    """Harvest outcomes per partner, for /metrics (counters of this process)."""
+    from .metrics import HARVEST_RECORDS, HARVEST_RUNS
+
+    HARVEST_RUNS.labels(name, report.status).inc()
+    for result in ("created", "updated", "unchanged", "deleted", "quarantined"):
+        HARVEST_RECORDS.labels(name, result).inc(getattr(report.counters, result))

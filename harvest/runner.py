@@ -200,16 +200,16 @@ def run_partner(
         last = None if full else storage.last_success_response_date(partner)
         run = storage.start_run(partner, full=full,
                                 from_date=incremental_from(last, options.overlap_seconds, granularity))
-    log.info("harvest.start partner=%s run=%s resumed=%s from=%s", partner.name, run.run_id, run.resumed,
-             run.from_date)
+    log.info("harvest.start", extra={"partner": partner.name, "run": run.run_id, "resumed": run.resumed,
+                                     "from": run.from_date})
     if identify_error:
-        log.warning("harvest.failed partner=%s run=%s error=%r", partner.name, run.run_id, identify_error)
+        log.warning("harvest.failed", extra={"partner": partner.name, "run": run.run_id, "error": identify_error})
         storage.finish_run(run, partner, "failed", identify_error)
         return RunReport(run.run_id, "failed", run.counters, identify_error, run.from_date, run.resumed)
     try:
         counters = _pages(partner, client, storage, run, base, mapping, options, progress)
     except HarvestError as error:
-        log.warning("harvest.failed partner=%s run=%s error=%r", partner.name, run.run_id, str(error))
+        log.warning("harvest.failed", extra={"partner": partner.name, "run": run.run_id, "error": str(error)})
         storage.finish_run(run, partner, "failed", str(error))
         return RunReport(run.run_id, "failed", run.counters, str(error), run.from_date, run.resumed)
     except KeyboardInterrupt:
@@ -219,7 +219,8 @@ def run_partner(
         storage.finish_run(run, partner, "failed", f"internal error: {type(error).__name__}: {error}")
         raise
     storage.finish_run(run, partner, "succeeded", None)
-    log.info("harvest.succeeded partner=%s run=%s %s", partner.name, run.run_id, counters.line())
+    log.info("harvest.succeeded",
+             extra={"partner": partner.name, "run": run.run_id, "counters": asdict(counters)})
     return RunReport(run.run_id, "succeeded", counters, None, run.from_date, run.resumed)
 
 
@@ -281,8 +282,8 @@ def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, r
             run.counters, run.checkpoint = counters, following
             if run.response_date is None:
                 run.response_date = page.response_date
-            log.debug("harvest.page partner=%s run=%s pages=%s %s", partner.name, run.run_id, counters.pages,
-                      counters.line())
+            log.debug("harvest.page",
+                      extra={"partner": partner.name, "run": run.run_id, "counters": asdict(counters)})
             if progress:
                 progress(counters, page)
             if problem:
