@@ -132,6 +132,11 @@ def _state(run: HarvestRun, resumed: bool) -> RunState:
                     resumed=resumed)
 
 
+def _doubled(before: int, after: int) -> bool:
+    """True when `after` crosses a power of two ≥ 1024 that `before` had not reached."""
+    return after >= 1024 and after.bit_length() > max(before, 1).bit_length()
+
+
 class SqlHarvestStorage:
     """harvest.runner.HarvestStorage over the app's database."""
 
@@ -204,6 +209,11 @@ class SqlHarvestStorage:
                 session.add_all(HarvestIssue(run_id=run.run_id, partner_id=partner_id, identifier=issue.identifier,
                                              reason=issue.reason, raw=issue.raw, created=now) for issue in issues)
             row = session.get(HarvestRun, run.run_id)
+            if self.db.is_postgresql and _doubled(row.created, row.created + written.created):
+                # A harvest can grow the notice table from nothing. Plans prepared while it was small (the
+                # REF lookups of each page) must not be kept when autovacuum is off or late: ANALYZE makes
+                # PostgreSQL re-plan them. Only when the run's created count doubles (a few times a run).
+                session.execute(text("ANALYZE notice"))
             row.pages += 1
             row.created += written.created
             row.updated += written.updated
