@@ -199,3 +199,18 @@ def test_bad_resumption_token_mid_run_restarts_the_window_not_the_world(harveste
     assert (report.counters.created, report.counters.unchanged) == (9, 6)
     first_pages = [r for r in partner.requests if r.get("metadataPrefix")]
     assert len(first_pages) == 2 and all("from" not in r for r in first_pages)
+
+
+def test_several_sets_are_harvested_one_after_the_other_and_a_restart_stays_in_its_set(harvester):
+    records = [pop_record(n, sets=("paintings",) if i < 5 else ("sculptures",)) for i, n in enumerate(NOTICES)]
+    partner = ScriptedPartner(pages_of(records, 2), sets=("paintings", "sculptures"),
+                              faults={"page:1": [Fault("bad-token")]})
+    with PartnerServer(partner) as url:
+        harvester.add(url, sets=("paintings", "sculptures"))
+        report = harvester.run()
+    assert report.status == "succeeded", report.error
+    assert harvester.store() == everything()
+    first_pages = [r.get("set") for r in partner.requests if r.get("metadataPrefix")]
+    # paintings, paintings again (the restarted window: a bad token on its second page), then sculptures
+    assert first_pages == ["paintings", "paintings", "sculptures"]
+    assert (report.counters.created, report.counters.unchanged) == (9, 2)

@@ -101,3 +101,24 @@ def test_an_interrupted_run_resumes_from_its_last_committed_page(harvester):
     assert_like_an_uninterrupted_run(harvester, report)
     resumed = [r.get("resumptionToken") for r in partner.requests[requests_before:] if r.get("verb") == "ListRecords"]
     assert resumed == ["|~2", "|~3", "|~4", "|~5"]
+
+
+def test_a_run_interrupted_between_two_sets_resumes_with_the_next_set(harvester):
+    records = [pop_record(n, sets=("paintings",) if i < 6 else ("sculptures",)) for i, n in enumerate(NOTICES)]
+    partner = ScriptedPartner(pages_of(records, 3), sets=("paintings", "sculptures"))
+
+    def interrupt(counters, page):
+        if counters.pages == 2:  # the last page of "paintings"
+            raise KeyboardInterrupt
+
+    with PartnerServer(partner) as url:
+        harvester.add(url, sets=("paintings", "sculptures"))
+        with pytest.raises(KeyboardInterrupt):
+            harvest_partner(harvester.db, harvester.app.extensions["pop"].settings, "museum", progress=interrupt)
+        requests_before = len(partner.requests)
+        report = harvester.run()
+    assert report.status == "succeeded" and report.resumed
+    assert harvester.store() == {n.ref: published(n) for n in NOTICES}
+    resumed = [r for r in partner.requests[requests_before:] if r.get("verb") == "ListRecords"]
+    assert [r.get("set") or r.get("resumptionToken") for r in resumed] == \
+        ["sculptures", "|sculptures~1", "|sculptures~2", "|sculptures~3"]
