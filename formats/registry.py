@@ -13,7 +13,7 @@ from .bases import BASES, Base, get_base
 from .notice import Notice, public_view
 
 # Format modules, in the order ListMetadataFormats shows them. One line per format.
-_MODULES: tuple[str, ...] = ("pop",)
+_MODULES: tuple[str, ...] = ("pop", "lido", "edm")
 
 
 @dataclass(frozen=True)
