@@ -44,6 +44,14 @@ class Settings:
     oai_token_lifetime: int = 86_400  # seconds; the spec lets harvesters come back the next day
     oai_commit_lag: int = 2  # seconds a write may commit after its datestamp; lists stop that far back
     edm_default_rights: str = "http://rightsstatements.org/vocab/CNE/1.0/"  # edm:rights when a notice states none
+    harvest_timeout: float = 60.0  # seconds, per request to a partner
+    harvest_max_attempts: int = 6  # per request, before a run fails
+    harvest_backoff: float = 2.0  # first wait between attempts (doubled each time)
+    harvest_max_retry_after: float = 600.0  # longest Retry-After honoured, in seconds
+    harvest_max_response_bytes: int = 64 * 1024 * 1024
+    harvest_overlap: int = 300  # seconds taken off the last run's responseDate for the next `from`
+    harvest_max_empty_pages: int = 10  # empty pages with a token in a row before a run fails
+    worker_poll: int = 30  # seconds between two looks at due partners
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -82,6 +90,13 @@ class Settings:
             oai_token_lifetime=_int(env, "POP_OAI_TOKEN_LIFETIME", 86_400),
             edm_default_rights=_rights(env.get("POP_EDM_DEFAULT_RIGHTS")),
             oai_commit_lag=_int(env, "POP_OAI_COMMIT_LAG", 2),
+            harvest_timeout=_int(env, "POP_HARVEST_TIMEOUT", 60),
+            harvest_max_attempts=_int(env, "POP_HARVEST_MAX_ATTEMPTS", 6),
+            harvest_max_retry_after=_int(env, "POP_HARVEST_MAX_RETRY_AFTER", 600),
+            harvest_max_response_bytes=_int(env, "POP_HARVEST_MAX_RESPONSE_BYTES", 64 * 1024 * 1024),
+            harvest_overlap=_int(env, "POP_HARVEST_OVERLAP", 300),
+            harvest_max_empty_pages=_int(env, "POP_HARVEST_MAX_EMPTY_PAGES", 10),
+            worker_poll=_int(env, "POP_WORKER_POLL", 30),
         )
 
 

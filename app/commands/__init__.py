@@ -8,7 +8,7 @@ from importlib import import_module
 
 import click
 
-AREAS: tuple[str, ...] = ("oai",)
+AREAS: tuple[str, ...] = ("oai", "harvest")
 
 
 def register(cli: click.Group) -> None:

@@ -5,7 +5,8 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import oai, pages
+    from . import admin, oai, pages
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(oai.blueprint)
+    admin.register(app)  # /api/admin (flask-smorest)
