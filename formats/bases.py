@@ -61,6 +61,11 @@ class Base:
         return {f.code: f for f in self.fields}
 
     @cached_property
+    def field_order(self) -> dict[str, int]:
+        """Each field's position in the dictionary: sort a notice's codes with it."""
+        return {f.code: position for position, f in enumerate(self.fields)}
+
+    @cached_property
     def published_fields(self) -> tuple[Field, ...]:
         """The fields that may leave the store, in dictionary order."""
         return tuple(f for f in self.fields if f.published)

@@ -55,6 +55,8 @@ class InvalidNotice(ValueError):
 
 
 def _clean_text(value: str) -> str:
+    if value.isprintable():  # C-fast: no control character at all, the common case
+        return value.strip()
     return _XML_ILLEGAL.sub("", value).strip()
 
 
@@ -88,8 +90,16 @@ def normalize(base: Base, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Undo the real data's quirks: trim text, drop empty values (`""`, `[""]`, `[]`), drop `{lat:0, lon:0}`,
     wrap a multi-valued field given as a single string. Unknown fields are kept for validation to report."""
     result: dict[str, Any] = {}
+    field_map = base.field_map
     for code, value in raw.items():
-        spec = base.field_map.get(code)
+        if value is None or value == "" or value == []:
+            continue
+        spec = field_map.get(code)
+        if type(value) is str and spec is not None and not spec.multi:  # the common case, inlined
+            value = _clean_text(value)
+            if value:
+                result[code] = value
+            continue
         if spec is not None:
             value = _normalize_value(value, spec.multi, spec.kind)
             if spec.kind == "object" and _no_coordinates(value):

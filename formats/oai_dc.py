@@ -13,11 +13,11 @@ shows the same tables to readers. Rules common to every base:
 from __future__ import annotations
 
 from typing import Any, Iterator
-from xml.sax.saxutils import escape
 
 from .links import LICENCE_OUVERTE, image_url, notice_url
 from .notice import Notice
 from .registry import MetadataFormat
+from .xmltext import text as escape
 
 NAMESPACE = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"

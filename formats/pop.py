@@ -15,38 +15,41 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from .bases import get_base
 from .notice import Notice
 from .registry import MetadataFormat
 from .tabular import parse_number
+from .xmltext import attr, text as escape_text
 
 NAMESPACE = "https://pop.culture.gouv.fr/ns/pop/1.0"
 SCHEMA = "/schemas/pop.xsd"  # relative: served by this server, resolved against POP_BASE_URL
-_CARRIAGE = {"\r": "&#13;"}  # XML parsers turn a raw CR into LF; a character reference survives
 
 
 def _text(value: Any, kind: str) -> tuple[str, str]:
     """(type attribute, element text) of one value."""
     if kind == "object" or isinstance(value, (dict, list)):
-        return ' type="json"', escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return ' type="json"', escape_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     if kind == "number":
         return ' type="number"', repr(value) if isinstance(value, float) else str(value)
-    return "", escape(value, _CARRIAGE)
+    return "", escape_text(value)
 
 
 def render(notice: Notice) -> str:
     base = get_base(notice.base)
-    parts = [f'<pop:notice xmlns:pop="{NAMESPACE}" base={quoteattr(notice.base)} ref={quoteattr(notice.ref)}>']
-    for spec in base.published_fields:
-        value = notice.fields.get(spec.code)
-        if value is None:
+    field_map, order = base.field_map, base.field_order
+    parts = [f'<pop:notice xmlns:pop="{NAMESPACE}" base={attr(notice.base)} ref={attr(notice.ref)}>']
+    for code in sorted(notice.fields, key=order.__getitem__):  # the public notice: published fields only
+        spec = field_map[code]
+        value = notice.fields[code]
+        if spec.kind == "string":
+            for item in (value if spec.multi else (value,)):
+                parts.append(f'<pop:field name="{code}">{escape_text(item)}</pop:field>')
             continue
         values = value if spec.multi and isinstance(value, list) and spec.kind != "object" else [value]
         for item in values:
             kind_attr, text = _text(item, spec.kind)
-            parts.append(f'<pop:field name="{spec.code}"{kind_attr}>{text}</pop:field>')
+            parts.append(f'<pop:field name="{code}"{kind_attr}>{text}</pop:field>')
     parts.append("</pop:notice>")
     return "".join(parts)
 
