@@ -8,3 +8,5 @@ def register_views(app: Flask) -> None:
     from . import pages
 
     app.register_blueprint(pages.blueprint)
+    from .exports import blueprint as exports
+    app.register_blueprint(exports)
