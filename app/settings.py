@@ -42,6 +42,7 @@ class Settings:
     oai_page_size: int = 100
     oai_identifiers_page_size: int = 500
     oai_token_lifetime: int = 86_400  # seconds; the spec lets harvesters come back the next day
+    export_batch_size: int = 2000  # notices fetched per round trip while streaming an export
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -78,6 +79,7 @@ class Settings:
             oai_page_size=_int(env, "POP_OAI_PAGE_SIZE", 100),
             oai_identifiers_page_size=_int(env, "POP_OAI_IDENTIFIERS_PAGE_SIZE", 500),
             oai_token_lifetime=_int(env, "POP_OAI_TOKEN_LIFETIME", 86_400),
+            export_batch_size=_int(env, "POP_EXPORT_BATCH_SIZE", 2000),
         )
 
 

@@ -28,8 +28,12 @@ def export_build(base_names: tuple[str, ...], force: bool):
     settings = pop().settings
     with click.progressbar(length=0, label="exporting notices", file=sys.stderr,
                            show_pos=True, show_percent=False) as bar:
-        results = build_snapshots(pop().db, settings.export_dir, base_names or list(BASES), force=force,
-                                  progress=bar.update)
+        try:
+            results = build_snapshots(pop().db, settings.export_dir, base_names or list(BASES), force=force,
+                                      progress=bar.update)
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write snapshots in {settings.export_dir} (POP_EXPORT_DIR): {error.strerror or error}") from None
     for result in results:
         click.echo(f"{result.base}: {'built' if result.built else 'unchanged'} ({result.records} notices)")
     built = sum(r.built for r in results)

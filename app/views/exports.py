@@ -122,25 +122,30 @@ def _snapshot_response(query: ExportQuery) -> Response | None:
     if not path.is_file():
         return None
     response = send_file(
-        path, mimetype=GZIP_MEDIA_TYPE if query.gzip else MEDIA_TYPES[query.format], as_attachment=True,
+        path, mimetype=_media_type(query), as_attachment=True,
         download_name=query.filename, conditional=True,
         etag=row.gzip_sha256 if query.gzip else row.sha256, last_modified=row.generated_at, max_age=0)
+    response.headers["Content-Type"] = _media_type(query)  # as is: werkzeug would append a second charset
     response.headers["X-Export-Records"] = str(row.records)
     return response
 
 
+def _media_type(query: ExportQuery) -> str:
+    return GZIP_MEDIA_TYPE if query.gzip else MEDIA_TYPES[query.format]
+
+
 def _live_response(query: ExportQuery) -> Response:
-    db = pop().db
+    db, batch = pop().db, pop().settings.export_batch_size
     encoder = make_encoder(query.format, query.layout, delimiter=query.delimiter, bom=query.bom)
 
     def rows():
         with db.session() as session:
-            yield from iter_export_rows(session, query)
+            yield from iter_export_rows(session, query, batch)
 
     chunks = stream(encoder, rows())
     if query.gzip:
         chunks = gzip_stream(chunks)
-    response = Response(chunks, mimetype=GZIP_MEDIA_TYPE if query.gzip else MEDIA_TYPES[query.format])
+    response = Response(chunks, content_type=_media_type(query))
     response.headers["Content-Disposition"] = f'attachment; filename="{query.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

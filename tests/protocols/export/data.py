@@ -53,7 +53,7 @@ def variants(base: Base, count: int) -> Iterator[dict[str, Any]]:
     producers = list(base.producers) + ["Région Île-de-France"]
     for i in range(count):
         notice = dict(raw)
-        notice["REF"] = raw["REF"][:-3] + f"{i:03d}"
+        notice["REF"] = raw["REF"][:-3] + f"{(i + 500) % 1000:03d}"
         notice["PRODUCTEUR"] = producers[i % len(producers)]
         notice[single] = QUIRKS[i % len(QUIRKS)]
         notice[multi] = [QUIRKS[(i + 1) % len(QUIRKS)], "plain value", f"n°{i}"]
