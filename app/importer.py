@@ -58,12 +58,17 @@ def detect_format(path: Path) -> str:
     raise ImportError_(f"cannot tell the format of {path.name}: name it .jsonl, .json or .csv, or pass --format")
 
 
-def _open(path: Path) -> io.TextIOBase:
+def _open(path: Path) -> io.BufferedIOBase:
+    """The file's bytes (gunzipped for .gz), past a UTF-8 byte order mark if it has one."""
     if path.name.lower().endswith(".gz"):
         import gzip
 
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+        handle = gzip.open(path, "rb")
+    else:
+        handle = open(path, "rb")
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)
+    return handle
 
 
 def read_records(path: Path, fmt: str, base: Base) -> Iterator[RawRecord]:
@@ -73,13 +78,14 @@ def read_records(path: Path, fmt: str, base: Base) -> Iterator[RawRecord]:
     except OSError as error:
         raise ImportError_(f"cannot open {path}: {error.strerror}") from None
     with handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
         try:
             if fmt == "jsonl":
-                yield from _read_jsonl(handle)
+                yield from _read_jsonl(text)
             elif fmt == "json":
                 yield from _read_json(handle)
             else:
-                yield from _read_csv(handle, base)
+                yield from _read_csv(text, base)
         except UnicodeDecodeError as error:
             raise ImportError_(f"{path.name} is not UTF-8 text ({error.reason} at byte {error.start})") from None
 

@@ -9,6 +9,7 @@ Rules (DESIGN.md, "Store"):
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
@@ -17,7 +18,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base, slugify
-from formats.notice import Notice, content_hash, fields_hash
+from formats.notice import Notice, fingerprint
 from formats.registry import get_format, render_all
 
 from .models import NoticeRow, Rendition, StoreState
@@ -102,63 +103,102 @@ def write_notices(
     by_base: dict[str, list[Notice]] = {}
     for notice in latest.values():
         by_base.setdefault(notice.base, []).append(notice)
-
     for base_name, batch in by_base.items():
-        base = get_base(base_name)
-        existing = {
-            row.ref: row
-            for row in session.execute(
-                select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
-                       NoticeRow.content_hash, NoticeRow.deleted)
-                .where(NoticeRow.base == base_name, NoticeRow.ref.in_([n.ref for n in batch]))
-            )
-        }
-        inserts, updates, rerender = [], [], []
-        for notice in batch:
-            published_hash = content_hash(base, notice.fields)
-            all_hash = fields_hash(notice.fields)
-            producer = notice.producer
-            values = {
-                "fields": dict(notice.fields), "producer": producer, "producer_slug": slugify(producer or ""),
-                "source": notice.source, "source_identifier": notice.source_identifier,
-                "source_datestamp": (source_datestamps or {}).get(notice.ref),
-                "content_hash": published_hash, "fields_hash": all_hash, "deleted": False,
-            }
-            row = existing.get(notice.ref)
-            if row is None:
-                inserts.append((notice, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now,
-                                         **values}))
-            elif row.source != notice.source:
-                summary.reject(notice.ref, _owner_conflict(row.source, notice.source))
-            elif row.fields_hash == all_hash and not row.deleted:
-                summary.unchanged += 1
-            else:
-                republished = row.deleted or row.content_hash != published_hash
-                if republished:
-                    values["datestamp"] = now
-                    rerender.append((row.id, notice))
-                updates.append({"id": row.id, **values})
-                summary.updated += 1
-
-        if inserts:
-            ids = session.execute(
-                insert(NoticeRow).returning(NoticeRow.id, sort_by_parameter_order=True),
-                [values for _, values in inserts],
-            ).scalars().all()
-            rerender.extend(zip(ids, (notice for notice, _ in inserts)))
-            summary.created += len(inserts)
-        if updates:
-            session.execute(update(NoticeRow), updates)
-        if rerender:
-            stale = [notice_id for notice_id, _ in rerender[: len(rerender) - len(inserts)]]
-            if stale:
-                session.execute(delete(Rendition).where(Rendition.notice_id.in_(stale)))
-            rows = [r for notice_id, notice in rerender for r in _rendition_rows(notice_id, notice)]
-            if rows:
-                session.execute(insert(Rendition), rows)
+        summary.add(_write_base_batch(session, base_name, batch, now, source_datestamps or {}))
     if summary.changed:
         bump_state(session, now)
     return summary
+
+
+def _write_base_batch(session: Session, base_name: str, batch: list[Notice], now: datetime,
+                      source_datestamps: dict[str, str]) -> WriteSummary:
+    summary = WriteSummary()
+    base = get_base(base_name)
+    existing = {
+        row.ref: row
+        for row in session.execute(
+            select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
+                   NoticeRow.content_hash, NoticeRow.deleted)
+            .where(NoticeRow.base == base_name, NoticeRow.ref.in_([n.ref for n in batch]))
+        )
+    }
+    inserts: list[tuple[Notice, dict]] = []
+    updates: list[dict] = []
+    rerender: list[tuple[int, Notice]] = []
+    for notice in batch:
+        print_ = fingerprint(base, notice.fields)
+        row = existing.get(notice.ref)
+        if row is not None and row.source != notice.source:
+            summary.reject(notice.ref, _owner_conflict(row.source, notice.source))
+            continue
+        if row is not None and row.fields_hash == print_.fields_hash and not row.deleted:
+            summary.unchanged += 1
+            continue
+        producer = notice.producer
+        values = {
+            "fields": print_.canonical, "producer": producer, "producer_slug": slugify(producer or ""),
+            "source": notice.source, "source_identifier": notice.source_identifier,
+            "source_datestamp": source_datestamps.get(notice.ref),
+            "content_hash": print_.content_hash, "fields_hash": print_.fields_hash, "deleted": False,
+        }
+        if row is None:
+            inserts.append((notice, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now, **values}))
+            continue
+        if row.deleted or row.content_hash != print_.content_hash:  # what we publish changed
+            values["datestamp"] = now
+            rerender.append((row.id, notice))
+        updates.append({"id": row.id, **values})
+        summary.updated += 1
+
+    if updates:
+        for values in updates:
+            values["fields"] = json.loads(values["fields"])
+        session.execute(update(NoticeRow), updates)
+    if rerender:
+        session.execute(delete(Rendition).where(Rendition.notice_id.in_([notice_id for notice_id, _ in rerender])))
+    if inserts:
+        ids = _insert_notices(session, [values for _, values in inserts])
+        rerender.extend(zip(ids, (notice for notice, _ in inserts)))
+        summary.created += len(inserts)
+    renditions = [r for notice_id, notice in rerender for r in _rendition_rows(notice_id, notice)]
+    if renditions:
+        _insert_renditions(session, renditions)
+    return summary
+
+
+_NOTICE_COLUMNS = ("id", "base", "ref", "fields", "producer", "producer_slug", "source", "source_identifier",
+                   "source_datestamp", "content_hash", "fields_hash", "created", "datestamp", "deleted")
+
+
+def _insert_notices(session: Session, rows: list[dict]) -> list[int]:
+    """Insert new notices (`fields` as canonical JSON text) and return their ids, in order.
+
+    On PostgreSQL: ids drawn from the sequence, rows sent with COPY — the bulk path of demo loads and large
+    imports, within a small factor of a bare COPY. Elsewhere: a multi-row INSERT … RETURNING."""
+    if session.bind.dialect.name != "postgresql":
+        for row in rows:
+            row["fields"] = json.loads(row["fields"])
+        return list(session.execute(
+            insert(NoticeRow).returning(NoticeRow.id, sort_by_parameter_order=True), rows).scalars())
+    cursor = session.connection().connection.driver_connection.cursor()
+    cursor.execute("SELECT nextval(pg_get_serial_sequence('notice', 'id')) FROM generate_series(1, %s)",
+                   (len(rows),))
+    ids = [value for (value,) in cursor.fetchall()]
+    with cursor.copy(f"COPY notice ({', '.join(_NOTICE_COLUMNS)}) FROM STDIN") as copy:
+        for notice_id, row in zip(ids, rows):
+            row["id"] = notice_id
+            copy.write_row([row[column] for column in _NOTICE_COLUMNS])
+    return ids
+
+
+def _insert_renditions(session: Session, rows: list[dict]) -> None:
+    if session.bind.dialect.name != "postgresql":
+        session.execute(insert(Rendition), rows)
+        return
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy("COPY rendition (notice_id, format, version, xml) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((row["notice_id"], row["format"], row["version"], row["xml"]))
 
 
 def delete_notices(

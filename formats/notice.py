@@ -228,3 +228,20 @@ def content_hash(base: Base, fields: Mapping[str, Any]) -> str:
 def fields_hash(fields: Mapping[str, Any]) -> str:
     """sha256 of every stored field, hidden ones included: equal hashes mean the write changes nothing."""
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A notice's canonical JSON and both hashes, computed with as few serializations as possible."""
+
+    canonical: str  # canonical JSON of every field (sorted keys): what the store keeps
+    fields_hash: str
+    content_hash: str
+
+
+def fingerprint(base: Base, fields: Mapping[str, Any]) -> Fingerprint:
+    canonical = canonical_json(fields)
+    all_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if base.hidden_codes.isdisjoint(fields):
+        return Fingerprint(canonical, all_hash, all_hash)  # nothing hidden: the public view is every field
+    return Fingerprint(canonical, all_hash, content_hash(base, fields))

@@ -1,0 +1,29 @@
+"""Settings come from the environment, with clear errors."""
+from __future__ import annotations
+
+import pytest
+
+from app.settings import ConfigurationError, Settings
+
+
+def test_defaults_to_a_sqlite_file_in_the_instance_folder(tmp_path):
+    settings = Settings.from_env({"POP_SECRET_KEY": "k"}, instance_path=tmp_path)
+    assert settings.database_url == f"sqlite:///{tmp_path / 'pop.sqlite3'}"
+    assert settings.repository_identifier == "pop.culture.gouv.fr"
+
+
+def test_postgres_urls_use_psycopg_3(tmp_path):
+    settings = Settings.from_env({"POP_SECRET_KEY": "k", "DATABASE_URL": "postgres://u@h/db"}, instance_path=tmp_path)
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_production_needs_a_secret_and_development_keeps_one(tmp_path):
+    with pytest.raises(ConfigurationError, match="POP_SECRET_KEY"):
+        Settings.from_env({}, instance_path=tmp_path)
+    first = Settings.from_env({"POP_ENV": "development"}, instance_path=tmp_path).secret_key
+    assert first == Settings.from_env({"POP_ENV": "development"}, instance_path=tmp_path).secret_key
+
+
+def test_bad_numbers_are_named(tmp_path):
+    with pytest.raises(ConfigurationError, match="POP_OAI_PAGE_SIZE"):
+        Settings.from_env({"POP_SECRET_KEY": "k", "POP_OAI_PAGE_SIZE": "lots"}, instance_path=tmp_path)
