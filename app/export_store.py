@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
-from sqlalchemy import func, select
+import orjson
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base
@@ -28,10 +29,17 @@ from .store import store_version, utcnow
 BATCH = 2000
 
 
-def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -> Iterator:
-    """Rows (with `.ref`, `.fields`, `.deleted`) of the notices an export query selects, oldest datestamp first."""
+class ExportRow(NamedTuple):
+    ref: str
+    fields: dict
+    deleted: bool
+
+
+def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -> Iterator[ExportRow]:
+    """The notices an export query selects, oldest datestamp first. `fields` travel as JSON text, parsed here
+    by orjson: half the cost of the driver's JSON loading through SQLAlchemy's result processing."""
     statement = (
-        select(NoticeRow.ref, NoticeRow.fields, NoticeRow.deleted)
+        select(NoticeRow.ref, cast(NoticeRow.fields, Text), NoticeRow.deleted)
         .where(NoticeRow.base == query.base.name)
         .order_by(NoticeRow.datestamp, NoticeRow.id)
     )
@@ -43,7 +51,9 @@ def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -
         statement = statement.where(NoticeRow.datestamp >= query.since)
     if query.until:
         statement = statement.where(NoticeRow.datestamp <= query.until)
-    yield from session.execute(statement.execution_options(yield_per=batch))
+    loads = orjson.loads
+    for ref, fields, deleted in session.execute(statement.execution_options(yield_per=batch)):
+        yield ExportRow(ref, loads(fields), deleted)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .bases import Base, Field
 
@@ -75,6 +75,42 @@ def decode_cell(cell: str, spec: Field) -> Any:
 def encode_row(base: Base, fields: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
     field_map = base.field_map
     return [encode_cell(fields.get(code), field_map[code]) for code in columns]
+
+
+def _encode_texts(values: Any, spec: Field) -> str:
+    if isinstance(values, list) and all(value.__class__ is str for value in values):
+        return MULTI_SEPARATOR.join(
+            _escape(value) if ("|" in value or "\\" in value) else value for value in values)
+    return encode_cell(values, spec)
+
+
+def _encode_text(value: Any, spec: Field) -> str:
+    return value if value.__class__ is str else encode_cell(value, spec)
+
+
+def row_encoder(base: Base, columns: Sequence[str]) -> Callable[[Mapping[str, Any]], list[str]]:
+    """`encode_row` for many notices: the same cells, visiting only the fields a notice has (a notice fills a
+    fraction of its base's columns) with a fast path for text. Fields outside `columns` are not written."""
+    width = len(columns)
+    field_map = base.field_map
+    plan: dict[str, tuple[int, Field, Callable[[Any, Field], str]]] = {}
+    for position, code in enumerate(columns):
+        spec = field_map[code]
+        if spec.kind == "string":
+            encode = _encode_texts if spec.multi else _encode_text
+        else:
+            encode = encode_cell
+        plan[code] = (position, spec, encode)
+
+    def encode_fields(fields: Mapping[str, Any]) -> list[str]:
+        cells = [""] * width
+        for code, value in fields.items():
+            step = plan.get(code)
+            if step is not None and value is not None:
+                cells[step[0]] = step[2](value, step[1])
+        return cells
+
+    return encode_fields
 
 
 class UnknownColumn(ValueError):

@@ -68,17 +68,17 @@ class _Output:
         self.gz = gzip.GzipFile(filename="", fileobj=self.gz_file, mode="wb", compresslevel=level, mtime=0)
         self.sha256 = hashlib.sha256()
         self.size = 0
-        self.parts: list[str] = []
+        self.parts: list[bytes] = []
         self.pending = 0
 
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-        self.pending += len(text)
+    def add(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.pending += len(data)
         if self.pending >= CHUNK_SIZE:
             self.flush()
 
     def flush(self) -> None:
-        data = "".join(self.parts).encode("utf-8")
+        data = b"".join(self.parts)
         self.parts.clear()
         self.pending = 0
         self.sha256.update(data)

@@ -128,3 +128,14 @@ def test_gzip_stream_is_the_same_bytes_compressed():
     plain = export("jsonl", Layout.full(base), items)
     compressed = b"".join(gzip_stream(stream(make_encoder("jsonl", Layout.full(base)), items)))
     assert gzip.decompress(compressed) == plain
+
+
+@pytest.mark.parametrize("base", all_bases(), ids=lambda b: b.name)
+def test_the_fast_row_encoder_writes_the_cells_of_encode_row(base):
+    from formats.tabular import encode_row, row_encoder
+
+    columns = columns_of(base, None)
+    encode = row_encoder(base, columns)
+    for notice in notices(base, 10):
+        view = public_view(base, notice.fields)
+        assert encode(view) == encode_row(base, view, columns)
