@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .writers import CHUNK_SIZE, Encoder, ExportedNotice
+from .writers import Encoder, ExportedNotice, batches
 
 MANIFEST = "manifest.json"
 
@@ -68,26 +68,14 @@ class _Output:
         self.gz = gzip.GzipFile(filename="", fileobj=self.gz_file, mode="wb", compresslevel=level, mtime=0)
         self.sha256 = hashlib.sha256()
         self.size = 0
-        self.parts: list[bytes] = []
-        self.pending = 0
 
     def add(self, data: bytes) -> None:
-        self.parts.append(data)
-        self.pending += len(data)
-        if self.pending >= CHUNK_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        data = b"".join(self.parts)
-        self.parts.clear()
-        self.pending = 0
         self.sha256.update(data)
         self.size += len(data)
         self.plain.write(data)
         self.gz.write(data)
 
     def close(self) -> None:
-        self.flush()
         self.gz.close()
         for handle in (self.plain, self.gz_file.handle):
             handle.flush()
@@ -119,10 +107,10 @@ def write_snapshots(
         for fmt, encoder in encoders.items():
             outputs[fmt] = output = _Output(directory, f"{base}.{fmt}", encoder, level)
             output.add(encoder.head())
-        for notice in notices:
-            records += 1
+        for batch in batches(notices):
+            records += len(batch)
             for output in outputs.values():
-                output.add(output.encoder.row(notice))
+                output.add(output.encoder.rows(batch))
         for output in outputs.values():
             output.add(output.encoder.tail())
             output.close()

@@ -23,7 +23,7 @@ def notices(base, count=6):
 
 
 def export(fmt, layout, items, **options) -> bytes:
-    return b"".join(stream(make_encoder(fmt, layout, **options), items, chunk_size=100))
+    return b"".join(stream(make_encoder(fmt, layout, **options), items, batch=2))
 
 
 def csv_records(data: bytes, base, delimiter=","):
@@ -114,7 +114,7 @@ def test_a_failure_while_reading_propagates_after_the_head_and_is_never_written_
         yield items[0]
         raise RuntimeError("database went away")
 
-    chunks = stream(make_encoder("csv", Layout.full(base)), failing(), chunk_size=1)
+    chunks = stream(make_encoder("csv", Layout.full(base)), failing(), batch=1)
     assert next(chunks).startswith(b"PRODUCTEUR,")  # the head comes alone, first
     received = [next(chunks)]
     with pytest.raises(RuntimeError):
