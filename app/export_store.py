@@ -136,7 +136,8 @@ def build_snapshots(
             # this base, never leaves it stale.
             state = base_state(session, name)
             version = store_version(session)
-            existing = [snapshots(session).get((name, fmt)) for fmt in FORMATS]
+            built = snapshots(session)
+            existing = [built.get((name, fmt)) for fmt in FORMATS]
             fresh = all(row is not None and row.fingerprint == state.fingerprint
                         and (directory / f"{name}.{fmt}").is_file() and (directory / f"{name}.{fmt}.gz").is_file()
                         for row, fmt in zip(existing, FORMATS))
@@ -149,6 +150,7 @@ def build_snapshots(
             if progress:
                 rows = _counting(rows, progress)
             written = write_snapshots(directory, name, {fmt: make_encoder(fmt, layout) for fmt in FORMATS}, rows)
+            # Files first, then their rows (committed right away): the rows always describe files that exist.
             for snapshot_file in written.values():
                 save_snapshot(session, snapshot_file, state=state, generated_at=generated_at, state_version=version)
         results.append(BuildResult(name, True, state.records))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -228,6 +229,7 @@ def main() -> None:
               f"| {label} | {size / 1e6:.1f} | {seconds:.1f} | {size / 1e6 / seconds:.1f} | "
               f"{records / seconds:,.0f} | – |")
 
+    shutil.rmtree(workdir, ignore_errors=True)
     if not args.keep:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
