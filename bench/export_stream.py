@@ -169,6 +169,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--load", action="store_true", help="load demo notices up to --size first")
     parser.add_argument("--keep", action="store_true", help="keep the database (default: drop it)")
+    parser.add_argument("--sqlite", type=Path, help="reuse this SQLite copy for datasette (built if missing)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds; each measure keeps its best round (the machine is shared)")
     args = parser.parse_args()
@@ -185,8 +186,9 @@ def main() -> None:
     records = sum(per_base.values())
     bases = [name for name in BASES if per_base.get(name)]
     print(f"{records} notices in {args.database}", file=sys.stderr)
-    sqlite_path = workdir / "pop.db"
-    build_sqlite(url, sqlite_path, bases)
+    sqlite_path = args.sqlite or workdir / "pop.db"
+    if not sqlite_path.exists():
+        build_sqlite(url, sqlite_path, bases)
     port, peer_port = free_port(), free_port()
     server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", "1"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -206,12 +208,14 @@ def main() -> None:
                     measures.setdefault(label, []).append(
                         fetch_all([f"http://127.0.0.1:{port}/exports/{name}.{fmt}" for name in bases]))
                 peaks[label] = max(peaks.get(label, 0), rss.peak)
+                print(label, measures[label][-1], rss.peak, file=sys.stderr)
             label = "PostgreSQL `COPY (SELECT fields->>… ) TO STDOUT WITH CSV`"
             measures.setdefault(label, []).append(copy_all(url, bases))
+            print(label, measures[label][-1], file=sys.stderr)
             label = "datasette `/{db}/{table}.csv?_stream=on&_size=max` (SQLite copy)"
             with RssSampler(datasette.pid) as rss:
                 measures.setdefault(label, []).append(
-                    fetch_all([f"http://127.0.0.1:{peer_port}/pop/{name}.csv?_stream=on&_size=max"
+                    fetch_all([f"http://127.0.0.1:{peer_port}/{sqlite_path.stem}/{name}.csv?_stream=on&_size=max"
                                for name in bases]))
             peaks[label] = max(peaks.get(label, 0), rss.peak)
     finally:
@@ -219,6 +223,7 @@ def main() -> None:
             process.terminate()
             process.wait()
     results = [(label, *best(runs), peaks.get(label)) for label, runs in measures.items()]
+    print(f"rounds: {measures}, peaks: {peaks}", file=sys.stderr)
 
     print(f"\n{records:,} notices, {len(bases)} bases\n")
     print("| what | MB | s | MB/s | records/s | peak RSS (MiB) |")
