@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -14,10 +16,12 @@ from sqlalchemy import text
 
 from app import create_app
 from app.cli import cli
+from app.store import delete_notices, write_notices
 from tests.conftest import make_settings, serve
 from formats.bases import BASES, get_base
 from formats.tabular import decode_row
-from tests.protocols.export.data import SECRET
+from formats.notice import validate_notice
+from tests.protocols.export.data import SECRET, variants
 
 from .export_helpers import BATCH_TIMES, published, stock
 
@@ -82,8 +86,8 @@ def test_media_types_and_attachment_names(stocked, live_server, runner):
         for fmt, media_type in expected.items():
             response = requests.get(f"{live_server}/exports/mnr.{fmt}", timeout=30)
             assert response.headers["Content-Type"] == media_type
-            assert response.headers["Content-Disposition"] == f"attachment; filename=mnr.{fmt}" or \
-                response.headers["Content-Disposition"] == f'attachment; filename="mnr.{fmt}"'
+            assert response.headers["Content-Disposition"] in (f"attachment; filename=mnr.{fmt}",
+                                                               f'attachment; filename="mnr.{fmt}"')
 
 
 def test_filters_select_exactly_what_they_promise(db, stocked, live_server):
@@ -139,18 +143,13 @@ def test_snapshot_downloads_resume_with_range_and_revalidate(stocked, live_serve
 
 
 def test_build_rewrites_only_bases_that_changed(app, db, stocked, runner):
-    from app.store import delete_notices
-
-    first = build(runner)
-    assert "built: 8, unchanged: 0" in first
+    assert "built: 8, unchanged: 0" in build(runner)
     assert "built: 0, unchanged: 8" in build(runner)
     with db.session() as session:
-        delete_notices(session, "museo", [get_base("museo") and published(db, "museo")[0]["REF"]])
+        delete_notices(session, "museo", [published(db, "museo")[0]["REF"]])
     output = build(runner)
     assert "museo: built" in output and "built: 1, unchanged: 7" in output
-    manifest = json.loads((app.extensions["pop"].settings.export_dir and
-                           __import__("pathlib").Path(app.extensions["pop"].settings.export_dir) /
-                           "manifest.json").read_text())
+    manifest = json.loads((Path(app.extensions["pop"].settings.export_dir) / "manifest.json").read_text())
     museo_csv = next(s for s in manifest["snapshots"] if s["base"] == "museo" and s["format"] == "csv")
     assert museo_csv["records"] == 6 and len(museo_csv["sha256"]) == 64 and museo_csv["high_water"]
 
@@ -169,7 +168,7 @@ def test_catalog_lists_every_base_and_format_for_people_and_scripts(stocked, liv
             data = requests.get(download["url"].replace("http://testserver", live_server), timeout=30).content
             assert download["records"] == entry["records"] == 7
             assert download["bytes"] == len(data) and download["last_modified"]
-            assert __import__("hashlib").sha256(data).hexdigest() == download["sha256"]
+            assert hashlib.sha256(data).hexdigest() == download["sha256"]
     page = requests.get(f"{live_server}/exports/", headers={"Accept": "text/html"}, timeout=30)
     assert page.headers["Content-Type"].startswith("text/html")
     assert "Licence Ouverte 2.0" in page.text and "/exports/enluminures.jsonl" in page.text
@@ -189,10 +188,6 @@ def test_field_dictionary_explains_each_column(live_server):
 
 def test_a_failure_mid_stream_aborts_the_download(db, stocked, database_url, tmp_path):
     """A real failure while streaming: a corrupt row (SQLite) or the database connection killed (PostgreSQL)."""
-    from app.store import write_notices
-    from formats.notice import validate_notice
-    from tests.protocols.export.data import variants
-
     base = get_base("joconde")
     with db.session() as session:  # enough rows that the head is sent long before the failure
         more = [validate_notice(base, raw) for raw in variants(base, 999)]
