@@ -31,8 +31,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from .extensions import init_cache
+    from .logs import init_logging
     from .views import register_views
 
+    from formats.registry import FORMATS, configure
+
+    if "edm" in FORMATS:
+        configure("edm", default_rights=settings.edm_default_rights)
+    init_logging(app)
     init_cache(app, settings)
     register_views(app)
     return app

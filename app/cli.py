@@ -83,28 +83,20 @@ def demo():
 @click.option("--size", type=click.IntRange(min=1), default=1000, show_default=True,
               help="How many notices, spread over the eight bases.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same notices.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Processes preparing notices (default: one per core; 0: none).")
 @one_line_errors
-def demo_load(size: int, seed: int, batch_size: int):
+def demo_load(size: int, seed: int, batch_size: int, workers: int | None):
     """Generate realistic notices for all eight bases and store them (deterministic for a seed)."""
-    from .demo import generate_all
-    from .store import WriteSummary, write_notices
+    from .bulk import prepared_batches, write_batches
+    from .demo import demo_batches, prepare_demo_batch
 
-    total = WriteSummary()
+    tasks = demo_batches(size, seed=seed, batch_size=batch_size)
     db = pop().db
-    batch = []
+    db.dispose()  # worker processes are forked: they must not inherit open connections
     with click.progressbar(length=size, label="demo notices", file=sys.stderr) as bar:
-        for base, raw in generate_all(size, seed=seed):
-            batch.append(validate_notice(base, raw))
-            if len(batch) >= batch_size:
-                with db.session() as session:
-                    total.add(write_notices(session, batch))
-                bar.update(len(batch))
-                batch = []
-        if batch:
-            with db.session() as session:
-                total.add(write_notices(session, batch))
-            bar.update(len(batch))
+        total = write_batches(db, prepared_batches(prepare_demo_batch, tasks, workers), progress=bar.update)
     click.echo(total.line())
 
 

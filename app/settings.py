@@ -42,6 +42,16 @@ class Settings:
     oai_page_size: int = 100
     oai_identifiers_page_size: int = 500
     oai_token_lifetime: int = 86_400  # seconds; the spec lets harvesters come back the next day
+    oai_commit_lag: int = 2  # seconds a write may commit after its datestamp; lists stop that far back
+    edm_default_rights: str = "http://rightsstatements.org/vocab/CNE/1.0/"  # edm:rights when a notice states none
+    harvest_timeout: float = 60.0  # seconds, per request to a partner
+    harvest_max_attempts: int = 6  # per request, before a run fails
+    harvest_backoff: float = 2.0  # first wait between attempts (doubled each time)
+    harvest_max_retry_after: float = 600.0  # longest Retry-After honoured, in seconds
+    harvest_max_response_bytes: int = 64 * 1024 * 1024
+    harvest_overlap: int = 300  # seconds taken off the last run's responseDate for the next `from`
+    harvest_max_empty_pages: int = 10  # empty pages with a token in a row before a run fails
+    worker_poll: int = 30  # seconds between two looks at due partners
     export_batch_size: int = 2000  # notices fetched per round trip while streaming an export
     extra: dict = field(default_factory=dict)
 
@@ -79,8 +89,29 @@ class Settings:
             oai_page_size=_int(env, "POP_OAI_PAGE_SIZE", 100),
             oai_identifiers_page_size=_int(env, "POP_OAI_IDENTIFIERS_PAGE_SIZE", 500),
             oai_token_lifetime=_int(env, "POP_OAI_TOKEN_LIFETIME", 86_400),
+            edm_default_rights=_rights(env.get("POP_EDM_DEFAULT_RIGHTS")),
+            oai_commit_lag=_int(env, "POP_OAI_COMMIT_LAG", 2),
+            harvest_timeout=_int(env, "POP_HARVEST_TIMEOUT", 60),
+            harvest_max_attempts=_int(env, "POP_HARVEST_MAX_ATTEMPTS", 6),
+            harvest_max_retry_after=_int(env, "POP_HARVEST_MAX_RETRY_AFTER", 600),
+            harvest_max_response_bytes=_int(env, "POP_HARVEST_MAX_RESPONSE_BYTES", 64 * 1024 * 1024),
+            harvest_overlap=_int(env, "POP_HARVEST_OVERLAP", 300),
+            harvest_max_empty_pages=_int(env, "POP_HARVEST_MAX_EMPTY_PAGES", 10),
+            worker_poll=_int(env, "POP_WORKER_POLL", 30),
             export_batch_size=_int(env, "POP_EXPORT_BATCH_SIZE", 2000),
         )
+
+
+def _rights(value: str | None) -> str:
+    from formats.rights import DEFAULT_RIGHTS, is_accepted
+
+    if not value:
+        return DEFAULT_RIGHTS
+    if not is_accepted(value):
+        raise ConfigurationError(
+            f"POP_EDM_DEFAULT_RIGHTS must be one of the rights URIs Europeana accepts "
+            f"(e.g. http://rightsstatements.org/vocab/CNE/1.0/), got {value!r}")
+    return value
 
 
 def _development_secret(instance: Path) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base, slugify
-from formats.notice import Notice, fingerprint
+from formats.notice import Fingerprint, Notice, fingerprint
 from formats.registry import get_format, render_all
 
 from .models import NoticeRow, Rendition, StoreState
@@ -74,16 +74,33 @@ def _owner_conflict(existing_source: str, source: str) -> str:
     return f"REF is owned by {who}; {source!r} may not change it"
 
 
-def _rendition_rows(notice_id: int, notice: Notice) -> list[dict]:
+@dataclass(frozen=True)
+class PreparedNotice:
+    """A notice with the CPU-heavy work of writing it done: hashes and, optionally, renditions.
+
+    `prepare` is pure, so bulk loads run it in worker processes and hand the results to `write_notices`."""
+
+    notice: Notice
+    print: Fingerprint
+    renditions: dict[str, str] | None = None  # None: rendered by the store when needed
+
+
+def prepare(notice: Notice, *, render: bool = True) -> PreparedNotice:
+    return PreparedNotice(notice, fingerprint(get_base(notice.base), notice.fields),
+                          render_all(notice) if render else None)
+
+
+def _rendition_rows(notice_id: int, prepared: PreparedNotice) -> list[dict]:
+    renditions = prepared.renditions if prepared.renditions is not None else render_all(prepared.notice)
     return [
         {"notice_id": notice_id, "format": prefix, "version": get_format(prefix).version, "xml": xml}
-        for prefix, xml in render_all(notice).items()
+        for prefix, xml in renditions.items()
     ]
 
 
 def write_notices(
     session: Session,
-    notices: Sequence[Notice],
+    notices: Sequence[Notice | PreparedNotice],
     *,
     now: datetime | None = None,
     source_datestamps: dict[str, str] | None = None,
@@ -97,12 +114,13 @@ def write_notices(
     if not notices:
         return summary
     now = now or utcnow()
-    latest: dict[tuple[str, str], Notice] = {}
-    for notice in notices:
-        latest[notice.base, notice.ref] = notice
-    by_base: dict[str, list[Notice]] = {}
-    for notice in latest.values():
-        by_base.setdefault(notice.base, []).append(notice)
+    latest: dict[tuple[str, str], Notice | PreparedNotice] = {}
+    for item in notices:
+        notice = item.notice if isinstance(item, PreparedNotice) else item
+        latest[notice.base, notice.ref] = item
+    by_base: dict[str, list[Notice | PreparedNotice]] = {}
+    for (base_name, _), item in latest.items():
+        by_base.setdefault(base_name, []).append(item)
     for base_name, batch in by_base.items():
         summary.add(_write_base_batch(session, base_name, batch, now, source_datestamps or {}))
     if summary.changed:
@@ -110,23 +128,25 @@ def write_notices(
     return summary
 
 
-def _write_base_batch(session: Session, base_name: str, batch: list[Notice], now: datetime,
+def _write_base_batch(session: Session, base_name: str, items: list[Notice | PreparedNotice], now: datetime,
                       source_datestamps: dict[str, str]) -> WriteSummary:
     summary = WriteSummary()
     base = get_base(base_name)
+    batch = [item if isinstance(item, PreparedNotice) else PreparedNotice(item, fingerprint(base, item.fields))
+             for item in items]
     existing = {
         row.ref: row
         for row in session.execute(
             select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
                    NoticeRow.content_hash, NoticeRow.deleted)
-            .where(NoticeRow.base == base_name, NoticeRow.ref.in_([n.ref for n in batch]))
+            .where(NoticeRow.base == base_name, NoticeRow.ref.in_([p.notice.ref for p in batch]))
         )
     }
-    inserts: list[tuple[Notice, dict]] = []
+    inserts: list[tuple[PreparedNotice, dict]] = []
     updates: list[dict] = []
-    rerender: list[tuple[int, Notice]] = []
-    for notice in batch:
-        print_ = fingerprint(base, notice.fields)
+    rerender: list[tuple[int, PreparedNotice]] = []
+    for prepared in batch:
+        notice, print_ = prepared.notice, prepared.print
         row = existing.get(notice.ref)
         if row is not None and row.source != notice.source:
             summary.reject(notice.ref, _owner_conflict(row.source, notice.source))
@@ -142,11 +162,11 @@ def _write_base_batch(session: Session, base_name: str, batch: list[Notice], now
             "content_hash": print_.content_hash, "fields_hash": print_.fields_hash, "deleted": False,
         }
         if row is None:
-            inserts.append((notice, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now, **values}))
+            inserts.append((prepared, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now, **values}))
             continue
         if row.deleted or row.content_hash != print_.content_hash:  # what we publish changed
             values["datestamp"] = now
-            rerender.append((row.id, notice))
+            rerender.append((row.id, prepared))
         updates.append({"id": row.id, **values})
         summary.updated += 1
 
@@ -158,9 +178,9 @@ def _write_base_batch(session: Session, base_name: str, batch: list[Notice], now
         session.execute(delete(Rendition).where(Rendition.notice_id.in_([notice_id for notice_id, _ in rerender])))
     if inserts:
         ids = _insert_notices(session, [values for _, values in inserts])
-        rerender.extend(zip(ids, (notice for notice, _ in inserts)))
+        rerender.extend(zip(ids, (prepared for prepared, _ in inserts)))
         summary.created += len(inserts)
-    renditions = [r for notice_id, notice in rerender for r in _rendition_rows(notice_id, notice)]
+    renditions = [r for notice_id, prepared in rerender for r in _rendition_rows(notice_id, prepared)]
     if renditions:
         _insert_renditions(session, renditions)
     return summary

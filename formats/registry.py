@@ -6,6 +6,7 @@ Renderers receive the *public* notice (`public_notice`): hidden fields are gone 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib import import_module
 from typing import Any, Callable, Iterator, Mapping
 
@@ -13,7 +14,7 @@ from .bases import BASES, Base, get_base
 from .notice import Notice, public_view
 
 # Format modules, in the order ListMetadataFormats shows them. One line per format.
-_MODULES: tuple[str, ...] = ("pop",)
+_MODULES: tuple[str, ...] = ("oai_dc", "pop", "lido", "edm")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,15 @@ FORMATS: dict[str, MetadataFormat] = {}
 def register(fmt: MetadataFormat) -> MetadataFormat:
     FORMATS[fmt.prefix] = fmt
     return fmt
+
+
+def configure(prefix: str, **options: Any) -> None:
+    """Bind options of a format's renderer for this process (e.g. `configure("edm", default_rights=…)`).
+    The app calls it once, from settings, before anything is rendered; `pop renditions rebuild` then brings
+    stored renditions in line with the new options."""
+    fmt = FORMATS[prefix]
+    original = getattr(fmt.render, "func", fmt.render)
+    FORMATS[prefix] = replace(fmt, render=partial(original, **options))
 
 
 def get_format(prefix: str) -> MetadataFormat | None:

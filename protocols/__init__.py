@@ -1,1 +1,1 @@
-"""The protocols the store speaks to the outside: OAI-PMH (`oaipmh`) and bulk exports (`export`)."""
+"""Protocols POP speaks: OAI-PMH (provider), exports. Libraries without Flask, driven by `app`."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, false, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import BigId, JsonType, Model
@@ -26,6 +26,8 @@ class Partner(Model):
     created: Mapped[datetime] = mapped_column(DateTime)
     updated: Mapped[datetime] = mapped_column(DateTime)
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the next run harvests everything: what it harvests changed (URL, format, sets, mapping, base)
+    full_next: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class HarvestRun(Model):

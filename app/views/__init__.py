@@ -5,8 +5,10 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import pages
+    from . import admin, oai, pages
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(oai.blueprint)
+    admin.register(app)  # /api/admin (flask-smorest)
     from .exports import blueprint as exports
     app.register_blueprint(exports)

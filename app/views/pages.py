@@ -29,6 +29,21 @@ def home():
     return render_template("home.html", bases=bases, total=sum(counts.values()), settings=pop().settings)
 
 
+@blueprint.get("/metrics")
+def metrics():
+    """Prometheus metrics: request and harvest counters, notices per base."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from ..metrics import render_metrics
+
+    def counts():
+        with pop().db.session() as session:
+            return session.execute(select(NoticeRow.base, NoticeRow.deleted, func.count())
+                                   .group_by(NoticeRow.base, NoticeRow.deleted)).all()
+
+    return render_metrics(counts), 200, {"Content-Type": CONTENT_TYPE_LATEST}
+
+
 @blueprint.get("/healthz")
 def healthz():
     """Liveness: the process answers."""

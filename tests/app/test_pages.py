@@ -22,3 +22,18 @@ def test_health_and_readiness(client):
     assert client.get("/healthz").json == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json["status"] == "ok"
+
+
+def test_metrics_count_notices_per_base_in_prometheus_format(client, db):
+    with db.session() as session:
+        write_notices(session, [validate_notice(get_base("autor"), {"REF": "OR000001", "NOM": "Abit"})])
+    response = client.get("/metrics")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert 'pop_notices{base="autor",state="published"} 1.0' in text
+    assert "# TYPE pop_oai_requests_total counter" in text
+
+
+def test_every_response_carries_a_request_id(client):
+    assert len(client.get("/healthz").headers["X-Request-Id"]) == 16
+    assert client.get("/healthz", headers={"X-Request-Id": "abc"}).headers["X-Request-Id"] == "abc"

@@ -27,3 +27,21 @@ def test_production_needs_a_secret_and_development_keeps_one(tmp_path):
 def test_bad_numbers_are_named(tmp_path):
     with pytest.raises(ConfigurationError, match="POP_OAI_PAGE_SIZE"):
         Settings.from_env({"POP_SECRET_KEY": "k", "POP_OAI_PAGE_SIZE": "lots"}, instance_path=tmp_path)
+
+
+def test_edm_default_rights_is_a_setting_checked_against_europeana_s_list(tmp_path):
+    from app import create_app
+    from formats.bases import get_base
+    from formats.notice import validate_notice
+    from formats.registry import get_format, public_notice
+
+    with pytest.raises(ConfigurationError, match="POP_EDM_DEFAULT_RIGHTS"):
+        Settings.from_env({"POP_SECRET_KEY": "k", "POP_EDM_DEFAULT_RIGHTS": "Licence Ouverte"}, instance_path=tmp_path)
+    notice = public_notice(validate_notice(get_base("joconde"), {"REF": "000PE000001", "TICO": "Vase"}))
+    pdm = "http://creativecommons.org/publicdomain/mark/1.0/"
+    try:
+        create_app(Settings.from_env({"POP_SECRET_KEY": "k", "POP_EDM_DEFAULT_RIGHTS": pdm}, instance_path=tmp_path))
+        assert f'rdf:resource="{pdm}"' in get_format("edm").render(notice)
+    finally:
+        create_app(Settings.from_env({"POP_SECRET_KEY": "k"}, instance_path=tmp_path))
+    assert "vocab/CNE/1.0/" in get_format("edm").render(notice)

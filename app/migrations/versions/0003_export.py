@@ -1,13 +1,13 @@
 """export snapshots: a per-base fingerprint of the published notices they were built from
 
-Revision ID: 0002_export
-Revises: 0001
+Revision ID: 0003_export
+Revises: 0002_harvest
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0002_export'
-down_revision = '0001'
+revision = '0003_export'
+down_revision = '0002_harvest'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,190 @@
+"""`pop harvest add|list|show|run`, `pop worker`, `pop token create`."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sys
+import time
+
+import click
+
+from formats.bases import BASES
+from harvest.client import OAIClient
+from harvest.partner import InvalidPartner, check_remote, parse_config
+from harvest.schedule import format_interval
+
+from ..cli import one_line_errors
+from .. import pop
+from ..harvest_store import (PartnerBusy, PartnerNotFound, client_settings, due_partners, get_partner,
+                             harvest_partner, list_issues, list_partners, list_runs, partner_exists, save_partner)
+from ..store import utcnow
+
+
+def _fail(error: Exception) -> None:
+    raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def harvest():
+    """Partner OAI-PMH repositories harvested into POP."""
+
+
+@harvest.command("add")
+@click.argument("name")
+@click.option("--url", required=True, help="The partner's OAI-PMH base URL.")
+@click.option("--prefix", "metadata_prefix", required=True, help="metadataPrefix to harvest (pop, oai_dc, lido).")
+@click.option("--base", "base_name", required=True, type=click.Choice(list(BASES)), help="Target POP base.")
+@click.option("--set", "sets", multiple=True, help="A set to harvest (repeatable; default: everything).")
+@click.option("--every", help="Schedule: 30m, 12h, 1d, 1w (default: only by hand).")
+@click.option("--mapping", default="", help="Mapping to read records with (default: the prefix's).")
+@click.option("--notes", default="")
+@click.option("--no-check", is_flag=True, help="Do not ask the partner (Identify, formats, sets) before saving.")
+@one_line_errors
+def add(name, url, metadata_prefix, base_name, sets, every, mapping, notes, no_check):
+    """Register partner NAME (checks that it answers, offers the format and has the sets)."""
+    db, settings = pop().db, pop().settings
+    try:
+        config = parse_config(name, url, metadata_prefix, base_name, mapping=mapping, sets=sets, every=every,
+                              notes=notes)
+        with db.session() as session:
+            if partner_exists(session, name):
+                raise InvalidPartner({"name": [f"a partner named {name!r} exists"]})
+        granularity = None
+        if not no_check:
+            client = OAIClient(url, client_settings(settings))
+            try:
+                granularity = check_remote(config, client)
+            finally:
+                client.close()
+    except InvalidPartner as error:
+        _fail(error)
+    with db.session() as session:
+        save_partner(session, config, granularity=granularity)
+    click.echo(f"partner {name} added: {url} ({metadata_prefix} → {base_name}), "
+               f"{format_interval(config.interval_seconds)}")
+
+
+@harvest.command("list")
+@one_line_errors
+def list_command():
+    """Partners, their schedule and their last run."""
+    with pop().db.session() as session:
+        rows = list_partners(session)
+        if not rows:
+            click.echo("no partners (add one with `pop harvest add`)")
+        for row in rows:
+            runs = list_runs(session, row, limit=1)
+            last = f"{runs[0].status} {runs[0].started:%Y-%m-%d %H:%M}" if runs else "never run"
+            state = "" if row.enabled else " (disabled)"
+            click.echo(f"{row.name}{state}\t{row.metadata_prefix} → {row.base}\t"
+                       f"{format_interval(row.interval_seconds)}\t{last}\t{row.url}")
+
+
+@harvest.command("show")
+@click.argument("name")
+@click.option("--runs", "run_count", default=5, show_default=True, help="How many recent runs to show.")
+@one_line_errors
+def show(name, run_count):
+    """A partner's configuration, its recent runs and the last run's quarantined records."""
+    with pop().db.session() as session:
+        try:
+            row = get_partner(session, name)
+        except PartnerNotFound as error:
+            _fail(error)
+        click.echo(f"name: {row.name}\nurl: {row.url}\nprefix: {row.metadata_prefix}\nmapping: {row.mapping}\n"
+                   f"base: {row.base}\nsets: {', '.join(row.sets) or '(all)'}\n"
+                   f"schedule: {format_interval(row.interval_seconds)}\nenabled: {'yes' if row.enabled else 'no'}\n"
+                   f"granularity: {row.granularity or '(not yet known)'}\n"
+                   f"next run: {row.next_run_at or '-'}\nnotes: {row.notes}")
+        runs = list_runs(session, row, limit=run_count)
+        click.echo("runs:" if runs else "runs: none")
+        for run in runs:
+            click.echo(f"  #{run.id} {run.status} started {run.started:%Y-%m-%d %H:%M:%S}"
+                       f"{' (full)' if run.full else ''} from {run.from_date or '-'}: pages: {run.pages}, "
+                       f"created: {run.created}, updated: {run.updated}, unchanged: {run.unchanged}, "
+                       f"deleted: {run.deleted}, quarantined: {run.quarantined}"
+                       + (f"\n    error: {run.error}" if run.error else ""))
+        if runs:
+            for issue in list_issues(session, runs[0].id, limit=20):
+                click.echo(f"  quarantined {issue.identifier or '-'}: {issue.reason}")
+
+
+@harvest.command("run")
+@click.argument("name")
+@click.option("--full", is_flag=True, help="Harvest everything, not only what changed since the last run.")
+@one_line_errors
+def run(name, full):
+    """Harvest partner NAME now, with a progress display and a summary."""
+    db, settings = pop().db, pop().settings
+    with db.session() as session:
+        try:
+            get_partner(session, name)
+        except PartnerNotFound as error:
+            _fail(error)
+    bar = click.progressbar(length=0, label=f"harvesting {name}", file=sys.stderr, show_pos=True,
+                            show_percent=False, item_show_func=lambda line: line)
+
+    def progress(counters, page):
+        if page.complete_list_size and not bar.length:
+            bar.length = page.complete_list_size
+        bar.update(len(page.records), f"pages: {counters.pages}, quarantined: {counters.quarantined}")
+
+    try:
+        with bar:
+            report = harvest_partner(db, settings, name, full=full, progress=progress,
+                                     log=lambda message: click.echo(f"\n{name}: {message}", err=True))
+    except (PartnerNotFound, PartnerBusy) as error:
+        _fail(error)
+    resumed = " (resumed an interrupted run)" if report.resumed else ""
+    click.echo(f"run #{report.run_id} {report.status}{resumed}, from {report.from_date or 'the beginning'}: "
+               f"{report.counters.line()}")
+    if report.error:
+        raise click.ClickException(report.error)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run what is due now, then stop.")
+@one_line_errors
+def worker(once):
+    """Run due and queued harvests, in a loop. Several workers share the partners safely."""
+    db, settings = pop().db, pop().settings
+    while True:
+        with db.session() as session:
+            names = due_partners(session, utcnow())
+        for name in names:
+            try:
+                report = harvest_partner(db, settings, name)
+            except PartnerBusy:
+                continue  # another worker has it
+            except PartnerNotFound:
+                continue  # deleted meanwhile
+            except Exception as error:  # noqa: BLE001 - one partner's failure must not stop the worker
+                click.echo(f"{name}: run failed: {type(error).__name__}: {error}", err=True)
+                continue
+            click.echo(f"{name}: run #{report.run_id} {report.status}: {report.counters.line()}"
+                       + (f" ({report.error})" if report.error else ""))
+        if once:
+            return
+        time.sleep(settings.worker_poll)
+
+
+@click.group()
+def token():
+    """Bearer tokens for the admin API."""
+
+
+@token.command("create")
+@click.argument("name")
+@one_line_errors
+def token_create(name):
+    """Create a token named NAME and print it once (only its sha256 is kept)."""
+    from ..models import ApiToken
+
+    value = secrets.token_urlsafe(32)
+    with pop().db.session() as session:
+        session.add(ApiToken(name=name, token_hash=hashlib.sha256(value.encode()).hexdigest(), created=utcnow()))
+    click.echo(value)
+    click.echo(f"token {name!r} created; it is shown only this once", err=True)
+
+
+commands = [harvest, worker, token]

@@ -1,0 +1,45 @@
+"""Metrics operators ask about, in Prometheus' text format at /metrics.
+
+Counters (requests per OAI verb and error, export bytes, harvest outcomes) are incremented where the thing
+happens; gauges of the store (notices per base, deleted ones) are read from the database at scrape time.
+Under gunicorn with several workers, set PROMETHEUS_MULTIPROC_DIR to a writable folder so counters add up
+across workers (prometheus_client's multiprocess mode).
+"""
+from __future__ import annotations
+
+import os
+
+from prometheus_client import CollectorRegistry, Counter, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily
+
+OAI_REQUESTS = Counter("pop_oai_requests", "OAI-PMH requests, by verb and error code ('' when none)",
+                       ["verb", "error"])
+EXPORT_BYTES = Counter("pop_export_bytes", "Bytes of exports sent, by base and format", ["base", "format"])
+HARVEST_RUNS = Counter("pop_harvest_runs", "Harvest runs finished, by partner and outcome", ["partner", "outcome"])
+HARVEST_RECORDS = Counter("pop_harvest_records", "Harvested records, by partner and what happened to them",
+                          ["partner", "result"])
+
+
+class StoreCollector:
+    """Notices per base and state, read when scraped."""
+
+    def __init__(self, counts):
+        self.counts = counts  # () -> iterable of (base, deleted, count)
+
+    def collect(self):
+        gauge = GaugeMetricFamily("pop_notices", "Notices in the store, by base and state", labels=["base", "state"])
+        for base, deleted, count in self.counts():
+            gauge.add_metric([base, "deleted" if deleted else "published"], count)
+        yield gauge
+
+
+def render_metrics(counts) -> bytes:
+    """Only what is listed here is exposed (not the process-wide default registry)."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        for collector in (OAI_REQUESTS, EXPORT_BYTES, HARVEST_RUNS, HARVEST_RECORDS):
+            registry.register(collector)
+    registry.register(StoreCollector(counts))
+    return generate_latest(registry)

@@ -1,0 +1,142 @@
+"""The OAI-PMH provider's storage, in SQL: keyset pages over (datestamp, id) on the notice indexes, renditions
+joined and copied as stored. Implements `protocols.oaipmh.Repository`; `CachedRepository` adds flask-caching
+of what is costly and rarely changes (earliest datestamp, sets, list sizes), keyed on the store version."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+from typing import Iterator
+
+from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy.engine import Engine
+
+from formats.bases import BASES
+from protocols.oaipmh import Item, Selection, SetCatalog
+from protocols.oaipmh.repository import ProducerSet
+
+from .models import NoticeRow, Partner, Rendition
+from .store import store_version
+
+_N = NoticeRow.__table__.c
+_R = Rendition.__table__.c
+
+
+class SqlRepository:
+    """Reads notices and their renditions for the OAI-PMH provider; one short connection per call."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def _connect(self):
+        """A connection for one read statement: autocommit spares the BEGIN/ROLLBACK round trips of a page."""
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def earliest_datestamp(self) -> datetime | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.min(_N.datestamp))).scalar()
+
+    def latest_datestamp(self) -> datetime | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(_N.datestamp))).scalar()
+
+    def set_catalog(self) -> SetCatalog:
+        with self.engine.connect() as connection:
+            producers = connection.execute(
+                select(_N.base, _N.producer_slug, func.min(_N.producer))
+                .group_by(_N.base, _N.producer_slug).order_by(_N.base, _N.producer_slug)).all()
+            partners = set(connection.execute(select(Partner.name)).scalars())
+            partners.update(connection.execute(select(_N.source).where(_N.source != "local").distinct()).scalars())
+        return SetCatalog(
+            producers=tuple(ProducerSet(base, slug, name or slug) for base, slug, name in producers if base in BASES),
+            partners=tuple(sorted(partners)),
+        )
+
+    def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
+        columns = [_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source]
+        query = select(*columns, literal(None).label("xml")) if prefix is None else (
+            select(*columns, _R.xml).select_from(
+                NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == prefix))))
+        with self._connect() as connection:
+            row = connection.execute(query.where(_N.base == base, _N.ref == ref)).first()
+        return Item(*row) if row else None
+
+    def _filtered(self, query, selection: Selection):
+        if len(selection.bases) == 1:
+            query = query.where(_N.base == next(iter(selection.bases)))
+        elif selection.bases != frozenset(BASES):
+            query = query.where(_N.base.in_(sorted(selection.bases)))
+        if selection.producer_slug is not None:
+            query = query.where(_N.producer_slug == selection.producer_slug)
+        if selection.source == "*":
+            query = query.where(_N.source != "local")
+        elif selection.source is not None:
+            query = query.where(_N.source == selection.source)
+        if selection.from_ is not None:
+            query = query.where(_N.datestamp >= selection.from_)
+        if selection.until is not None:
+            query = query.where(_N.datestamp <= selection.until)
+        # A notice is in a format's lists when it has a rendition in it, or is a tombstone.
+        return query.where(or_(_R.notice_id.is_not(None), _N.deleted))
+
+    def _joined(self, selection: Selection):
+        return NoticeRow.__table__.outerjoin(
+            Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == selection.prefix))
+
+    def items(self, selection: Selection, after: tuple[datetime, int] | None, limit: int,
+              with_metadata: bool) -> Iterator[Item]:
+        query = select(_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source,
+                       _R.xml if with_metadata else literal(None)).select_from(self._joined(selection))
+        query = self._filtered(query, selection)
+        if after is not None:
+            query = query.where(tuple_(_N.datestamp, _N.id) > tuple_(literal(after[0]), literal(after[1])))
+        query = query.order_by(_N.datestamp, _N.id).limit(limit)
+        with self._connect() as connection:
+            for row in connection.execute(query):
+                yield Item(*row)
+
+    def count(self, selection: Selection) -> int:
+        query = self._filtered(select(func.count()).select_from(self._joined(selection)), selection)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar_one()
+
+
+class CachedRepository(SqlRepository):
+    """SqlRepository whose slow, rarely changing answers are cached until the next write (store version)."""
+
+    def __init__(self, engine: Engine, cache, timeout: int = 3600):
+        super().__init__(engine)
+        self.cache = cache
+        self.timeout = timeout
+        self._version: int | None = None
+
+    def _key(self, name: str) -> str:
+        if self._version is None:
+            with self.engine.connect() as connection:
+                self._version = store_version(connection)
+        return f"oai:{self._version}:{name}"
+
+    def _cached(self, name: str, compute):
+        key = self._key(name)
+        value = self.cache.get(key)
+        if value is None:
+            value = compute()
+            self.cache.set(key, value, timeout=self.timeout)
+        return value
+
+    def earliest_datestamp(self) -> datetime | None:
+        return self._cached("earliest", super().earliest_datestamp)
+
+    def set_catalog(self) -> SetCatalog:
+        return self._cached("sets", super().set_catalog)
+
+    def latest_datestamp(self) -> datetime | None:
+        return self._cached("latest", super().latest_datestamp)
+
+    def count(self, selection: Selection) -> int:
+        latest = self.latest_datestamp()
+        if selection.until is not None and latest is not None and selection.until >= latest:
+            selection = replace(selection, until=None)  # same list: one cache entry until the next write
+        digest = hashlib.sha1(repr(sorted(selection.bases)).encode() + repr(
+            (selection.prefix, selection.producer_slug, selection.source, selection.from_, selection.until)).encode())
+        return self._cached(f"count:{digest.hexdigest()}", lambda: super(CachedRepository, self).count(selection))

@@ -1,0 +1,151 @@
+"""`edm`: the Europeana Data Model as providers submit it (EDM external), for the bases whose notices describe
+cultural heritage objects: Joconde, Palissy, MNR, Enluminures, Mémoire and Mérimée (not Muséofile, whose notices
+are museums, nor Autor, whose notices are people: both are contextual entities, not provided objects).
+
+One `rdf:RDF` per notice: the `edm:ProvidedCHO`, its `edm:WebResource`s (one per image), contextual entities
+(`edm:Agent` per creator, `edm:TimeSpan` when the dates parse, `edm:Place` when the notice has coordinates) and the
+`ore:Aggregation` (data provider = the producer, provider = the Ministry, `edm:isShownAt` = the POP page,
+`edm:isShownBy`/`edm:object` = the first image, `edm:hasView` = the others, `edm:rights` from formats/rights.py).
+Properties come in the order of Europeana's EDM.xsd. No `skos:Concept`: POP's thesauri publish no concept URIs,
+so vocabulary values stay literals. The table: docs/mappings/edm.md.
+"""
+from __future__ import annotations
+
+from .notice import Notice
+from .profiles import PROFILES, PROVIDER, Description, describe
+from .registry import MetadataFormat
+from .rights import DEFAULT_RIGHTS
+from .xmltext import attr as quoteattr, text as _e
+
+NAMESPACE = "http://www.europeana.eu/schemas/edm/"
+SCHEMA = "http://www.europeana.eu/schemas/edm/EDM.xsd"
+BASES = frozenset({"joconde", "palissy", "mnr", "enluminures", "memoire", "merimee"})
+EDM_TYPE = "IMAGE"  # what Europeana shows of every POP object: its photographs (LANGOUV is a book's, not ours)
+
+_NAMESPACES = (
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:edm="http://www.europeana.eu/schemas/edm/" '
+    'xmlns:ore="http://www.openarchives.org/ore/terms/" xmlns:skos="http://www.w3.org/2004/02/skos/core#" '
+    'xmlns:wgs84_pos="http://www.w3.org/2003/01/geo/wgs84_pos#"'
+)
+# ISO 639-1 codes of the languages Enluminures names in LANGOUV
+LANGUAGES = {"latin": "la", "français": "fr", "francais": "fr", "ancien français": "fro", "occitan": "oc",
+             "italien": "it", "anglais": "en", "allemand": "de", "espagnol": "es", "grec": "el", "hébreu": "he",
+             "néerlandais": "nl", "catalan": "ca", "provençal": "oc", "picard": "pcd", "arabe": "ar"}
+
+
+def _lit(tag: str, text: str, lang: bool = True) -> str:
+    return f'<{tag} xml:lang="fr">{_e(text)}</{tag}>' if lang else f"<{tag}>{_e(text)}</{tag}>"
+
+
+def _res(tag: str, uri: str) -> str:
+    return f"<{tag} rdf:resource={quoteattr(uri)}/>"
+
+
+def _cho(d: Description, agents: list[str], timespan: str | None, place: str | None) -> str:
+    parts = [_res("dc:creator", uri) for uri in agents]
+    if d.date_display:
+        parts.append(_lit("dc:date", d.date_display, lang=False))
+    parts += [_lit("dc:description", t) for t in d.descriptions]
+    parts.append(_lit("dc:identifier", d.ref, lang=False))
+    parts += [_lit("dc:identifier", n, lang=False) for n in d.inventory]
+    parts += [_lit("dc:language", LANGUAGES[lang.lower()], lang=False)
+              for lang in d.languages if lang.lower() in LANGUAGES]
+    parts += [_lit("dc:subject", s.label) for s in d.subjects]
+    parts.append(_lit("dc:title", d.titles[0]))
+    parts += [_lit("dc:type", t.label) for t in d.work_types + d.classifications]
+    parts += [_lit("dcterms:alternative", t) for t in d.titles[1:]]
+    if timespan:
+        parts.append(_res("dcterms:created", timespan))
+    parts += [_lit("dcterms:extent", m.display) for m in d.measurements]
+    parts += [_lit("dcterms:medium", m.label) for m in d.materials]
+    parts += [_lit("dcterms:provenance", t) for t in d.provenance]
+    parts += [_lit("dcterms:spatial", p.label) for p in d.places]
+    if place and not d.located_by_coordinates:
+        parts.append(_res("dcterms:spatial", place))
+    parts += [_lit("dcterms:temporal", p.label) for p in d.cultures + d.periods]
+    if place and d.located_by_coordinates:
+        parts.append(_res("edm:currentLocation", place))
+    parts.append(f"<edm:type>{EDM_TYPE}</edm:type>")
+    return f'<edm:ProvidedCHO rdf:about={quoteattr(d.url + "#cho")}>' + "".join(parts) + "</edm:ProvidedCHO>"
+
+
+def _web_resources(d: Description) -> str:
+    return "".join(
+        f"<edm:WebResource rdf:about={quoteattr(image.url)}>"
+        + "".join(_lit("dc:rights", c) for c in image.credits[:1])
+        + _res("edm:rights", image.rights) + "</edm:WebResource>"
+        for image in d.images)
+
+
+def _agents(d: Description) -> tuple[list[str], str]:
+    uris, parts, seen = [], [], {}
+    for actor in d.creators:
+        uri = seen.get(actor.name)
+        if uri is None:
+            uri = seen[actor.name] = f"{d.url}#agent-{len(seen) + 1}"
+            note = f"{actor.role}, {actor.qualifier}" if actor.qualifier else actor.role
+            parts.append(f"<edm:Agent rdf:about={quoteattr(uri)}>{_lit('skos:prefLabel', actor.name, lang=False)}"
+                         f"{_lit('skos:note', note)}</edm:Agent>")
+        if uri not in uris:
+            uris.append(uri)
+    return uris, "".join(parts)
+
+
+def _timespan(d: Description) -> tuple[str | None, str]:
+    if d.date is None:
+        return None, ""
+    uri = f"{d.url}#timespan"
+    return uri, (f"<edm:TimeSpan rdf:about={quoteattr(uri)}>{_lit('skos:prefLabel', d.date.display)}"
+                 f"<edm:begin>{d.date.earliest}</edm:begin><edm:end>{d.date.latest}</edm:end></edm:TimeSpan>")
+
+
+def _place(d: Description) -> tuple[str | None, str]:
+    if d.coordinates is None:
+        return None, ""
+    uri = f"{d.url}#place"
+    name = d.repository_place or d.location or (d.places[0].label if d.places else None)
+    label = _lit("skos:prefLabel", name) if name else ""
+    return uri, (f"<edm:Place rdf:about={quoteattr(uri)}><wgs84_pos:lat>{d.coordinates[0]}</wgs84_pos:lat>"
+                 f"<wgs84_pos:long>{d.coordinates[1]}</wgs84_pos:long>{label}</edm:Place>")
+
+
+def _aggregation(d: Description) -> str:
+    parts = [_res("edm:aggregatedCHO", d.url + "#cho"), _lit("edm:dataProvider", d.data_provider)]
+    parts += [_res("edm:hasView", image.url) for image in d.images[1:]]
+    parts.append(_res("edm:isShownAt", d.url))
+    if d.images:
+        parts += [_res("edm:isShownBy", d.images[0].url), _res("edm:object", d.images[0].url)]
+    parts.append(_lit("edm:provider", PROVIDER))
+    parts += [_lit("dc:rights", c) for c in d.credits[:1]]
+    parts.append(_res("edm:rights", d.rights))
+    return f'<ore:Aggregation rdf:about={quoteattr(d.url + "#aggregation")}>' + "".join(parts) + "</ore:Aggregation>"
+
+
+def eligible(d: Description) -> bool:
+    """Europeana's rule: a ProvidedCHO needs a dc:subject, dc:type, dcterms:temporal or dcterms:spatial."""
+    return bool(d.subjects or d.work_types or d.classifications or d.cultures or d.periods or d.places
+                or d.coordinates or d.date)
+
+
+def render_description(d: Description) -> str:
+    agents, agent_xml = _agents(d)
+    timespan, timespan_xml = _timespan(d)
+    place, place_xml = _place(d)
+    return (f"<rdf:RDF {_NAMESPACES}>" + _cho(d, agents, timespan, place) + _web_resources(d) + agent_xml
+            + place_xml + timespan_xml + _aggregation(d) + "</rdf:RDF>")
+
+
+def render(notice: Notice, default_rights: str = DEFAULT_RIGHTS) -> str | None:
+    """The notice as one EDM rdf:RDF; None when not eligible (profiles.describe, then `eligible`).
+    `default_rights`: the edm:rights of a notice whose texts state no rights (formats/rights.py)."""
+    if notice.base not in BASES:
+        return None
+    description = describe(notice, default_rights)
+    if description is None or not eligible(description):
+        return None
+    return render_description(description)
+
+
+assert BASES <= set(PROFILES)
+FORMAT = MetadataFormat(prefix="edm", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES)

@@ -1,0 +1,103 @@
+"""A partner's configuration as a value, checked twice: its own shape (`check_config`, no network) and
+against the partner itself (`check_remote`: Identify answers, the format is offered, the sets exist)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from formats.bases import BASES
+
+from .client import HarvestError, OAIClient
+from .mappings import MAPPINGS
+from .schedule import IntervalError, parse_interval
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")  # a partner's name is also an OAI set spec and a source
+
+
+@dataclass(frozen=True)
+class PartnerConfig:
+    name: str
+    url: str
+    metadata_prefix: str
+    base: str
+    mapping: str = ""  # defaults to the metadataPrefix's mapping
+    sets: tuple[str, ...] = ()  # empty: the whole repository
+    interval_seconds: int | None = None  # None: only run by hand
+    enabled: bool = True
+    notes: str = ""
+    granularity: str | None = None  # learned from Identify
+
+    @property
+    def mapping_name(self) -> str:
+        return self.mapping or self.metadata_prefix
+
+
+class InvalidPartner(ValueError):
+    """`errors` maps each field (name, url, metadata_prefix, base, mapping, sets, interval) to a reason."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{key}: {' '.join(value)}" for key, value in errors.items()))
+
+
+def check_config(config: PartnerConfig) -> None:
+    """The configuration's own consistency; raises InvalidPartner."""
+    errors: dict[str, list[str]] = {}
+    if not NAME.match(config.name or ""):
+        errors.setdefault("name", []).append(
+            "must be 1-63 lowercase letters, digits or hyphens, starting with a letter or digit")
+    if config.name == "local":
+        errors.setdefault("name", []).append("'local' is the source of imported notices")
+    url = urlparse(config.url or "")
+    if url.scheme not in ("http", "https") or not url.netloc:
+        errors.setdefault("url", []).append("must be an http(s) URL of an OAI-PMH endpoint")
+    if config.base not in BASES:
+        errors.setdefault("base", []).append(f"unknown base (known: {', '.join(BASES)})")
+    if config.mapping_name not in MAPPINGS:
+        key = "mapping" if config.mapping else "metadata_prefix"
+        errors.setdefault(key, []).append(
+            f"no mapping reads {config.mapping_name!r} (known: {', '.join(MAPPINGS)}); name one with mapping")
+    if config.interval_seconds is not None and config.interval_seconds < 60:
+        errors.setdefault("interval", []).append("must be at least one minute")
+    if errors:
+        raise InvalidPartner(errors)
+
+
+def check_remote(config: PartnerConfig, client: OAIClient) -> str:
+    """Ask the partner: Identify answers, the metadataPrefix is offered, each set exists.
+    Returns the granularity learned from Identify; raises InvalidPartner."""
+    try:
+        identify = client.identify()
+    except HarvestError as error:
+        raise InvalidPartner({"url": [f"Identify failed: {error}"]}) from None
+    errors: dict[str, list[str]] = {}
+    try:
+        prefixes = client.metadata_prefixes()
+        if config.metadata_prefix not in prefixes:
+            errors["metadata_prefix"] = [f"{config.metadata_prefix!r} is not offered (offered: {', '.join(prefixes)})"]
+        if config.sets:
+            specs = set(client.set_specs())
+            missing = [spec for spec in config.sets if spec not in specs]
+            if missing:
+                errors["sets"] = [f"unknown set(s): {', '.join(missing)}"]
+    except HarvestError as error:
+        errors.setdefault("url", []).append(str(error))
+    if errors:
+        raise InvalidPartner(errors)
+    return identify.granularity
+
+
+def parse_config(name: str, url: str, metadata_prefix: str, base: str, *, mapping: str = "",
+                 sets: tuple[str, ...] | list[str] = (), every: str | None = None, enabled: bool = True,
+                 notes: str = "") -> PartnerConfig:
+    """Build and check a configuration from what a person typed (`--every 1d`)."""
+    try:
+        interval = parse_interval(every) if every else None
+    except IntervalError as error:
+        raise InvalidPartner({"interval": [str(error)]}) from None
+    config = PartnerConfig(name=name, url=url, metadata_prefix=metadata_prefix, base=base, mapping=mapping,
+                           sets=tuple(sets), interval_seconds=interval, enabled=enabled, notes=notes)
+    check_config(config)
+    return config
+

@@ -1,0 +1,294 @@
+"""A harvest run: pages from the client, mapped into notices, committed page by page through a storage.
+
+The storage (`HarvestStorage`, implemented in SQL by app/harvest_store.py) commits each page's notices,
+tombstones, quarantined records, counters and the next checkpoint in ONE transaction. So a run killed at
+any point resumes from its last committed page — nothing lost, nothing applied twice — and its counters
+end where an uninterrupted run's would.
+
+Rules: `from` = first responseDate of the last successful run minus an overlap, at the partner's
+granularity (a full run has no `from`); `badResumptionToken` mid-run restarts the current window (same
+`from`, same set), not the world; a token that comes back is a loop and fails the run; a run of empty
+pages that still carry tokens fails the run after `max_empty_pages`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Protocol, Sequence
+
+from formats.bases import Base, get_base
+from formats.notice import InvalidNotice, Notice, validate_notice
+
+from .client import BadResumptionToken, HarvestError, OAIClient
+from .mappings import Mapping, MappingError, get_mapping, map_record, ref_from_identifier
+from .page import Page, RawRecord
+from .partner import PartnerConfig
+from .schedule import SECONDS, incremental_from
+
+
+log = logging.getLogger("pop.harvest")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where a run stands: which of the partner's sets, and the token of the next page (None: its first)."""
+
+    set_index: int = 0
+    token: str | None = None
+
+    def encode(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, text: str | None) -> "Checkpoint":
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(set_index=int(data.get("set_index", 0)), token=data.get("token") or None)
+
+
+@dataclass
+class Counters:
+    pages: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    quarantined: int = 0
+
+    @property
+    def records(self) -> int:
+        return self.created + self.updated + self.unchanged + self.deleted + self.quarantined
+
+    def line(self) -> str:
+        return (f"created: {self.created}, updated: {self.updated}, unchanged: {self.unchanged}, "
+                f"deleted: {self.deleted}, quarantined: {self.quarantined}")
+
+
+@dataclass
+class RunState:
+    run_id: int
+    from_date: str | None
+    response_date: str | None
+    checkpoint: Checkpoint
+    counters: Counters
+    full: bool = False
+    resumed: bool = False
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A record the run could not store, with the reason and the XML as received."""
+
+    identifier: str | None
+    reason: str
+    raw: str | None
+
+
+@dataclass
+class PageOutcome:
+    """What one page asks of the store, once mapped: the last word on each REF wins."""
+
+    notices: list[Notice] = field(default_factory=list)
+    deletions: list[str] = field(default_factory=list)  # REFs
+    source_datestamps: dict[str, str] = field(default_factory=dict)  # REF → partner's datestamp
+    issues: list[Issue] = field(default_factory=list)
+    records: dict[str, RawRecord] = field(default_factory=dict)  # REF → its record (to quarantine conflicts)
+
+
+class HarvestStorage(Protocol):
+    """What a run needs from the store. Every method is its own transaction."""
+
+    def last_success_response_date(self, partner: PartnerConfig) -> str | None: ...
+
+    def resumable_run(self, partner: PartnerConfig) -> RunState | None:
+        """A run of this partner that was killed or interrupted (never a failed or succeeded one)."""
+
+    def start_run(self, partner: PartnerConfig, *, full: bool, from_date: str | None) -> RunState: ...
+
+    def set_granularity(self, partner: PartnerConfig, granularity: str) -> None: ...
+
+    def commit_page(self, run: RunState, partner: PartnerConfig, outcome: PageOutcome,
+                    checkpoint: Checkpoint, response_date: str | None) -> Counters:
+        """Store the page's notices, tombstones and issues, add to the counters, save the checkpoint
+        (and the run's first responseDate), atomically. REFs another source owns become issues."""
+
+    def finish_run(self, run: RunState, partner: PartnerConfig, status: str, error: str | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    overlap_seconds: int = 300
+    max_empty_pages: int = 10
+    max_window_restarts: int = 3
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    status: str  # succeeded | failed | interrupted
+    counters: Counters
+    error: str | None = None
+    from_date: str | None = None
+    resumed: bool = False
+
+
+def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, mapping: Mapping) -> PageOutcome:
+    """Records → notices to write, REFs to delete, issues to quarantine (pure)."""
+    outcome = PageOutcome()
+    actions: dict[str, tuple[str, Notice | None, RawRecord]] = {}
+    for record in records:
+        if record.problem:
+            outcome.issues.append(Issue(record.identifier, record.problem, record.raw))
+            continue
+        if not record.identifier:
+            outcome.issues.append(Issue(None, "record has no identifier", record.raw))
+            continue
+        ref = ref_from_identifier(record.identifier, base)
+        if record.deleted:
+            actions.pop(ref, None)
+            actions[ref] = ("delete", None, record)
+            continue
+        try:
+            if record.metadata is None:
+                raise MappingError("record has no metadata")
+            fields = map_record(mapping, record.metadata, base, record.identifier)
+            notice = validate_notice(base, fields, source=partner.name, source_identifier=record.identifier)
+        except MappingError as error:
+            outcome.issues.append(Issue(record.identifier, f"cannot map: {error}", record.raw))
+            continue
+        except InvalidNotice as error:
+            outcome.issues.append(Issue(record.identifier, f"invalid notice: {error.reason}", record.raw))
+            continue
+        actions.pop(notice.ref, None)
+        actions[notice.ref] = ("upsert", notice, record)
+    for ref, (action, notice, record) in actions.items():
+        outcome.records[ref] = record
+        if record.datestamp:
+            outcome.source_datestamps[ref] = record.datestamp
+        if action == "delete":
+            outcome.deletions.append(ref)
+        else:
+            outcome.notices.append(notice)
+    return outcome
+
+
+def run_partner(
+    partner: PartnerConfig,
+    client: OAIClient,
+    storage: HarvestStorage,
+    *,
+    full: bool = False,
+    options: RunOptions = RunOptions(),
+    progress: Callable[[Counters, Page], None] | None = None,
+) -> RunReport:
+    """Harvest one partner: resume its interrupted run, or start a new (incremental or full) one."""
+    base = get_base(partner.base)
+    mapping = get_mapping(partner.mapping_name)
+    granularity = partner.granularity or SECONDS
+    identify_error = None
+    try:
+        granularity = client.identify().granularity
+        storage.set_granularity(partner, granularity)
+    except HarvestError as error:
+        identify_error = f"Identify failed: {error}"
+
+    run = storage.resumable_run(partner)
+    if run is None:
+        last = None if full else storage.last_success_response_date(partner)
+        run = storage.start_run(partner, full=full,
+                                from_date=incremental_from(last, options.overlap_seconds, granularity))
+    log.info("harvest.start", extra={"partner": partner.name, "run": run.run_id, "resumed": run.resumed,
+                                     "from": run.from_date})
+    if identify_error:
+        log.warning("harvest.failed", extra={"partner": partner.name, "run": run.run_id, "error": identify_error})
+        storage.finish_run(run, partner, "failed", identify_error)
+        return RunReport(run.run_id, "failed", run.counters, identify_error, run.from_date, run.resumed)
+    try:
+        counters = _pages(partner, client, storage, run, base, mapping, options, progress)
+    except HarvestError as error:
+        log.warning("harvest.failed", extra={"partner": partner.name, "run": run.run_id, "error": str(error)})
+        storage.finish_run(run, partner, "failed", str(error))
+        return RunReport(run.run_id, "failed", run.counters, str(error), run.from_date, run.resumed)
+    except KeyboardInterrupt:
+        storage.finish_run(run, partner, "interrupted", "interrupted; the next run resumes from the last page")
+        raise
+    except Exception as error:  # a bug or the database: keep the run's outcome, then let it surface
+        storage.finish_run(run, partner, "failed", f"internal error: {type(error).__name__}: {error}")
+        raise
+    storage.finish_run(run, partner, "succeeded", None)
+    log.info("harvest.succeeded",
+             extra={"partner": partner.name, "run": run.run_id, "counters": asdict(counters)})
+    return RunReport(run.run_id, "succeeded", counters, None, run.from_date, run.resumed)
+
+
+def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, run: RunState, base: Base,
+           mapping: Mapping, options: RunOptions, progress) -> Counters:
+    """Fetch, map, commit, page after page. The next page is fetched and mapped in a helper thread while
+    the current one is committed (network and XML parsing overlap the database); only commits advance
+    the checkpoint, so a prefetched page that is never committed is simply fetched again on resume."""
+    sets: tuple[str | None, ...] = partner.sets or (None,)
+
+    def fetch(at: Checkpoint) -> tuple[Page, PageOutcome]:
+        page = client.list_records(token=at.token, metadata_prefix=partner.metadata_prefix,
+                                   from_=run.from_date, set_spec=sets[at.set_index])
+        return page, map_page(page.records, partner, base, mapping)
+
+    checkpoint = run.checkpoint
+    seen = {checkpoint.token} if checkpoint.token else set()
+    empty_streak = restarts = 0
+    counters = run.counters
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"harvest-{partner.name}")
+    try:
+        pending: Future | None = executor.submit(fetch, checkpoint) if checkpoint.set_index < len(sets) else None
+        while pending is not None:
+            try:
+                page, outcome = pending.result()
+            except BadResumptionToken as error:
+                if checkpoint.token is None:
+                    raise
+                restarts += 1
+                if restarts > options.max_window_restarts:
+                    raise HarvestError(f"badResumptionToken {restarts} times; giving up ({error})") from None
+                # Restart the window: the same `from` and set, from its first page. Records already
+                # stored come back as unchanged.
+                checkpoint, seen, empty_streak = Checkpoint(checkpoint.set_index), set(), 0
+                pending = executor.submit(fetch, checkpoint)
+                continue
+            problem = None
+            if page.token:
+                if page.token in seen:
+                    problem = f"resumption token loop: the partner sent {page.token!r} again"
+                seen.add(page.token)
+                empty_streak = 0 if page.records else empty_streak + 1
+                if empty_streak > options.max_empty_pages:
+                    problem = f"{empty_streak} empty pages in a row that still carry a resumption token"
+                following = Checkpoint(checkpoint.set_index, page.token) if problem is None else checkpoint
+            else:
+                following = Checkpoint(checkpoint.set_index + 1, None)
+                seen, empty_streak = set(), 0
+            more = problem is None and following.set_index < len(sets)
+            pending = executor.submit(fetch, following) if more else None
+            # The page's records are what the partner published: they are stored even when the page ends
+            # the run (a loop); the checkpoint then stays on this page.
+            try:
+                counters = storage.commit_page(run, partner, outcome, following, page.response_date)
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
+                raise
+            run.counters, run.checkpoint = counters, following
+            if run.response_date is None:
+                run.response_date = page.response_date
+            log.debug("harvest.page",
+                      extra={"partner": partner.name, "run": run.run_id, "counters": asdict(counters)})
+            if progress:
+                progress(counters, page)
+            if problem:
+                raise HarvestError(problem)
+            checkpoint = following
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)  # a prefetch in flight is not waited for
+    return counters

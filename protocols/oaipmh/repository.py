@@ -1,0 +1,65 @@
+"""What the provider needs from storage: a small interface (app/oai_store.py implements it in SQL)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator, Protocol
+
+
+@dataclass(frozen=True)
+class Item:
+    """A notice as OAI-PMH sees it: header data, and its stored rendition in one format (None when deleted
+    or when only the header was asked for)."""
+
+    id: int
+    base: str
+    ref: str
+    datestamp: datetime
+    deleted: bool
+    producer_slug: str
+    source: str
+    metadata: str | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The notices a list asks for: those having a rendition in `prefix` (or deleted), in `bases`,
+    optionally one producer or one source, with a datestamp in [from_, until]."""
+
+    prefix: str
+    bases: frozenset[str]
+    producer_slug: str | None = None
+    source: str | None = None  # a partner's name; "*" for every harvested notice
+    from_: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ProducerSet:
+    base: str
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SetCatalog:
+    """Everything ListSets shows: producers per base, and harvested partners."""
+
+    producers: tuple[ProducerSet, ...] = ()
+    partners: tuple[str, ...] = ()
+
+
+class Repository(Protocol):
+    def earliest_datestamp(self) -> datetime | None:
+        """The earliest datestamp of any notice, deleted ones included (None: an empty store)."""
+
+    def set_catalog(self) -> SetCatalog: ...
+
+    def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
+        """One notice (or its tombstone), with its `prefix` rendition when asked for and stored."""
+
+    def items(self, selection: Selection, after: tuple[datetime, int] | None, limit: int,
+              with_metadata: bool) -> Iterator[Item]:
+        """Up to `limit` items of the selection after the keyset position, ordered by (datestamp, id)."""
+
+    def count(self, selection: Selection) -> int: ...

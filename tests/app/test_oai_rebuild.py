@@ -1,0 +1,38 @@
+"""`pop renditions rebuild`: after a mapping change, renditions are re-rendered and only the notices whose
+output changed get a new datestamp."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from app.cli import cli
+from app.models import NoticeRow, Rendition
+from app.store import store_version
+
+from .oai_demo import T0, load, ref
+
+
+def test_rebuild_rerenders_and_moves_only_the_changed_notices(app, db, runner):
+    demo = load(db, per_base=4)
+    with db.session() as session:
+        target = session.execute(select(NoticeRow.id).where(NoticeRow.base == "joconde",
+                                                            NoticeRow.ref == ref("joconde", 0))).scalar_one()
+        # What an older oai_dc mapping had rendered for one notice.
+        session.execute(update(Rendition).where(Rendition.notice_id == target, Rendition.format == "oai_dc")
+                        .values(xml="<oai_dc:dc>old mapping</oai_dc:dc>"))
+        version = store_version(session)
+    result = runner.invoke(cli, ["renditions", "rebuild", "--format", "oai_dc"])
+    assert result.exit_code == 0, result.output
+    assert "datestamps moved: 1" in result.output
+    with db.session() as session:
+        rows = {r.ref: r for r in session.execute(select(NoticeRow.ref, NoticeRow.base, NoticeRow.datestamp, NoticeRow.id))}
+        xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == target,
+                                                          Rendition.format == "oai_dc")).scalar_one()
+        assert store_version(session) == version + 1
+    assert "old mapping" not in xml and xml.startswith("<oai_dc:dc")
+    assert rows[ref("joconde", 0)].datestamp > T0 + timedelta(days=1)
+    unchanged = {key: stamp for key, stamp in demo.datestamps.items() if key != ("joconde", ref("joconde", 0))}
+    assert [r for (b, r), stamp in unchanged.items() if rows[r].datestamp != stamp] == []
+    again = runner.invoke(cli, ["renditions", "rebuild", "--base", "joconde"])
+    assert again.exit_code == 0 and "datestamps moved: 0" in again.output

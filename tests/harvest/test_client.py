@@ -1,0 +1,81 @@
+"""The OAI-PMH client against real HTTP: what it sends, what it survives, when it gives up."""
+from __future__ import annotations
+
+import gzip
+from datetime import datetime, timezone
+
+import pytest
+
+from harvest.client import ClientSettings, HarvestError, OAIClient, OAIError, retry_after_seconds
+
+from .oai_partner import Fault, PartnerRecord, PartnerServer, ScriptedPartner
+
+FAST = ClientSettings(timeout=1, max_attempts=3, backoff=0.01, max_retry_after=2)
+
+
+def partner(**kwargs) -> ScriptedPartner:
+    records = [PartnerRecord(f"oai:x:{i}", "2026-01-01", b"<x/>") for i in range(4)]
+    return ScriptedPartner([records[:2], records[2:]], **kwargs)
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("120", now) == 120
+    assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30
+    assert retry_after_seconds("Thu, 01 Jan 2026 11:00:00 GMT", now) == 0
+    assert retry_after_seconds("soon", now) is None
+
+
+def test_sends_a_descriptive_user_agent_and_reads_identify():
+    scripted = partner(granularity="YYYY-MM-DD")
+    with PartnerServer(scripted) as url:
+        identify = OAIClient(url, FAST).identify()
+    assert identify.granularity == "YYYY-MM-DD"
+    assert scripted.user_agents[0].startswith("POP-Open-Data-Server-harvester/")
+
+
+def test_gives_up_after_its_budget_with_the_last_reason():
+    waits = []
+    scripted = partner(faults={"page:0": [Fault("status", 503, {"Retry-After": "1"})] * 5})
+    with PartnerServer(scripted) as url:
+        with pytest.raises(HarvestError, match=r"^gave up on ListRecords after 3 attempts: HTTP 503$"):
+            OAIClient(url, FAST, sleep=waits.append).list_records(metadata_prefix="pop")
+    assert waits == [1.0, 1.0]
+
+
+def test_a_long_retry_after_is_capped():
+    waits = []
+    scripted = partner(faults={"page:0": [Fault("status", 429, {"Retry-After": "86400"})]})
+    with PartnerServer(scripted) as url:
+        OAIClient(url, FAST, sleep=waits.append).list_records(metadata_prefix="pop")
+    assert waits == [2.0]
+
+
+def test_a_response_larger_than_the_limit_is_refused():
+    with PartnerServer(partner()) as url:
+        client = OAIClient(url, ClientSettings(max_response_bytes=500, max_attempts=1))
+        with pytest.raises(HarvestError, match="larger than 500 bytes"):
+            client.list_records(metadata_prefix="pop")
+
+
+def test_a_gzip_bomb_is_refused_once_decompressed():
+    from harvest.client import _gunzip
+
+    with pytest.raises(HarvestError, match="once decompressed"):
+        _gunzip(gzip.compress(b" " * 10_000_000), 1_000_000)
+
+
+def test_oai_errors_are_raised_and_no_records_match_is_an_empty_page():
+    with PartnerServer(partner()) as url:
+        client = OAIClient(url, FAST)
+        with pytest.raises(OAIError, match="cannotDisseminateFormat"):
+            client.list_records(metadata_prefix="marc")
+        assert client.list_records(metadata_prefix="pop", from_="2030-01-01").records == []
+
+
+def test_an_http_error_that_is_not_transient_fails_at_once():
+    scripted = partner(faults={"Identify": [Fault("status", 404)]})
+    with PartnerServer(scripted) as url:
+        with pytest.raises(HarvestError, match="HTTP 404"):
+            OAIClient(url, FAST).identify()
+    assert len(scripted.requests) == 1

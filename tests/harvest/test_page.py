@@ -1,0 +1,90 @@
+"""Reading OAI-PMH pages: whole when well-formed, record by record when not, never expanding entities."""
+from __future__ import annotations
+
+import pytest
+
+from harvest.page import BrokenPage, read_page
+from harvest.xmlsafe import UnsafeXML, parse_xml
+
+from .oai_partner import PartnerRecord, ScriptedPartner
+
+
+def page_bytes(records, token=None, prefix=b"") -> bytes:
+    partner = ScriptedPartner([records, []] if token else [records], page_prefix={0: prefix})
+    return partner.list_records({"verb": "ListRecords", "metadataPrefix": "pop"})[1]
+
+
+def dc(title: bytes) -> bytes:
+    return b"<oai_dc:dc><dc:title>" + title + b"</dc:title></oai_dc:dc>"
+
+
+def test_a_real_lido_feed_page_reads_whole(shared_dir):
+    page = read_page((shared_dir / "samples/oai-pmh/kenom_ListRecords_lido_v1.0.xml").read_bytes())
+    assert (len(page.records), page.token, page.complete_list_size) == (20, "oai_1721138630738", 118043)
+    assert page.records[0].identifier == "record_DE-68_kenom_123644"
+    assert page.records[0].metadata.tag == "{http://www.lido-schema.org}lido"
+    assert all(r.problem is None for r in page.records)
+
+
+def test_the_spec_examples_read(shared_dir):
+    page = read_page((shared_dir / "samples/oai-pmh/spec_ex-sec4.5b.xml").read_bytes())
+    assert [r.identifier for r in page.records] == ["oai:perseus:Perseus:text:1999.02.0084",
+                                                    "oai:perseus:Perseus:text:1999.02.0083"]
+
+
+def test_deleted_headers_and_set_specs():
+    page = read_page(page_bytes([PartnerRecord("oai:x:1", "2026-01-01", deleted=True, sets=("a", "b"))]))
+    [record] = page.records
+    assert (record.deleted, record.set_specs, record.metadata) == (True, ("a", "b"), None)
+
+
+@pytest.mark.parametrize("bad", [b"form \x0c feed", "é".encode("latin-1"), b"&undefined;", b"<unclosed>"],
+                         ids=["control-character", "latin-1-bytes", "undefined-entity", "unclosed-element"])
+def test_a_broken_record_is_isolated_with_its_problem_and_raw_bytes(bad):
+    records = [PartnerRecord("oai:x:1", "2026-01-01", dc(b"good")), PartnerRecord("oai:x:2", "2026-01-01", dc(bad)),
+               PartnerRecord("oai:x:3", "2026-01-01", dc(b"also good"))]
+    page = read_page(page_bytes(records, token=True))
+    assert [r.identifier for r in page.records] == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert [r.problem is None for r in page.records] == [True, False, True]
+    assert page.records[1].problem.startswith("not well-formed XML")
+    assert page.records[1].raw.startswith("<record><header><identifier>oai:x:2")
+    assert page.records[2].metadata[0].text == "also good"
+    assert page.token == "|~1"
+
+
+def test_an_entity_bomb_is_never_expanded():
+    bomb = (b'<!DOCTYPE OAI-PMH [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), bytes([97 + i]) * 0 + (b"&" + bytes([97 + i]) + b";") * 10)
+                       for i in range(9)) + b"]>")
+    records = [PartnerRecord("oai:x:1", "2026-01-01", dc(b"&j;")), PartnerRecord("oai:x:2", "2026-01-01", dc(b"ok"))]
+    page = read_page(page_bytes(records, prefix=bomb))
+    assert page.records[0].problem is not None and "j" in page.records[0].problem
+    assert page.records[1].metadata[0].text == "ok"
+    with pytest.raises(UnsafeXML, match="DTD"):
+        parse_xml(page_bytes(records, prefix=bomb))
+
+
+@pytest.mark.parametrize("body", [b"<html>Service unavailable</html>", b""], ids=["html", "empty"])
+def test_what_is_not_oai_pmh_is_a_broken_page(body):
+    with pytest.raises(BrokenPage):
+        read_page(body)
+
+
+def test_a_truncated_page_is_a_broken_page_not_a_record_problem():
+    data = page_bytes([PartnerRecord("oai:x:1", "2026-01-01", dc(b"good"))] * 3)
+    with pytest.raises(BrokenPage, match="truncated"):
+        read_page(data[: len(data) - 40])
+
+
+def test_oai_errors_are_read():
+    page = read_page(ScriptedPartner([]).error("badResumptionToken"))
+    assert page.error_code == "badResumptionToken"
+
+
+def test_a_broken_latin1_page_keeps_its_declared_encoding_for_the_good_records():
+    records = [PartnerRecord("oai:x:1", "2026-01-01", dc("Église".encode("latin-1"))),
+               PartnerRecord("oai:x:2", "2026-01-01", dc(b"\x01"))]
+    partner = ScriptedPartner([records], encoding_declared="ISO-8859-1")
+    page = read_page(partner.list_records({"verb": "ListRecords", "metadataPrefix": "pop"})[1])
+    assert page.records[0].metadata[0].text == "Église"
+    assert page.records[1].problem.startswith("not well-formed XML")
