@@ -166,7 +166,9 @@ def serve(host: str, port: int, workers: int):
     pop()  # the settings were checked when the app was built
     root = Path(__file__).resolve().parent.parent
     args = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--chdir", str(root),
-            "--access-logfile", "-", "--timeout", "120", "wsgi:app"]
+            "--access-logfile", "-", "--timeout", "120",
+            "--worker-class", "gthread", "--threads", "4",  # a long export download must not look like a hung worker
+            "wsgi:app"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 
 

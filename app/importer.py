@@ -1,5 +1,10 @@
 """`pop import`: read notices from a JSON Lines, JSON or CSV file (the shapes exports write) into the store.
 
+A record carrying the export marker `_deleted: true` (JSON) or `_deleted` = `true` (CSV column), as
+`/exports/{base}.{format}?deleted=include` writes tombstones, deletes that REF from the store (a tombstone
+for a REF the store does not have, or has already deleted, changes nothing); `_deleted` empty or false is
+a live notice. The marker is not a field: it is never stored.
+
 All-or-nothing: the whole file is written in one transaction, so a file with any rejected record stores
 nothing (unless `partial=True`, which stores the valid records and reports the others). Importing the same
 file twice changes nothing, datestamps included. Memory stays flat: records are streamed in batches.
@@ -10,17 +15,23 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import ijson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from formats.bases import Base
 from formats.notice import InvalidNotice, validate_notice
 from formats.tabular import decode_row
 
 from .db import Database
-from .store import WriteSummary, utcnow, write_notices
+from .models import NoticeRow
+from .store import WriteSummary, delete_notices, utcnow, write_notices
+
+DELETED_MARKER = "_deleted"  # protocols.export.writers.DELETED_MARKER
 
 FORMATS = ("jsonl", "json", "csv")
 
@@ -152,22 +163,29 @@ def import_file(
     total = WriteSummary()
     now = utcnow()
     with db.session() as session:
-        batch = []
+        batch: list = []
+        tombstones: list[str] = []
 
         def flush() -> None:
             total.add(write_notices(session, batch, now=now))
+            if tombstones:
+                total.add(_apply_tombstones(session, base, tombstones, now))
             session.flush()
             batch.clear()
+            tombstones.clear()
 
         for record in read_records(path, fmt, base):
+            tombstone = _tombstone_ref(record)
             if record.error is not None:
                 total.reject(None, f"{record.position}: {record.error}")
+            elif tombstone is not None:
+                tombstones.append(tombstone)
             else:
                 try:
                     batch.append(validate_notice(base, record.fields))
                 except InvalidNotice as error:
                     total.reject(error.ref, f"{record.position}: {error.reason}")
-            if len(batch) >= batch_size:
+            if len(batch) + len(tombstones) >= batch_size:
                 flush()
             if progress:
                 progress(1)
@@ -176,3 +194,28 @@ def import_file(
             session.rollback()
             return WriteSummary(rejected=total.rejected, unlisted_rejections=total.unlisted_rejections)
     return total
+
+
+def _tombstone_ref(record: RawRecord) -> str | None:
+    """The REF of a tombstone record; removes the marker from a live one."""
+    if record.fields is None or not isinstance(record.fields, dict) or DELETED_MARKER not in record.fields:
+        return None
+    marker = record.fields.pop(DELETED_MARKER)
+    if marker is True or marker == "true":
+        ref = record.fields.get("REF")
+        if not isinstance(ref, str) or not ref:
+            record.error = "a deleted notice (_deleted) without a REF"
+            return None
+        return ref
+    if marker in (False, "false", ""):
+        return None
+    record.error = f"_deleted must be true or false, not {marker!r}"
+    return None
+
+
+def _apply_tombstones(session: Session, base: Base, refs: list[str], now: datetime) -> WriteSummary:
+    present = set(session.scalars(select(NoticeRow.ref).where(
+        NoticeRow.base == base.name, NoticeRow.ref.in_(refs), NoticeRow.deleted.is_(False))))
+    summary = delete_notices(session, base.name, [ref for ref in refs if ref in present], now=now)
+    summary.unchanged += sum(ref not in present for ref in refs)
+    return summary

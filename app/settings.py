@@ -52,6 +52,7 @@ class Settings:
     harvest_overlap: int = 300  # seconds taken off the last run's responseDate for the next `from`
     harvest_max_empty_pages: int = 10  # empty pages with a token in a row before a run fails
     worker_poll: int = 30  # seconds between two looks at due partners
+    export_batch_size: int = 2000  # notices fetched per round trip while streaming an export
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -97,6 +98,7 @@ class Settings:
             harvest_overlap=_int(env, "POP_HARVEST_OVERLAP", 300),
             harvest_max_empty_pages=_int(env, "POP_HARVEST_MAX_EMPTY_PAGES", 10),
             worker_poll=_int(env, "POP_WORKER_POLL", 30),
+            export_batch_size=_int(env, "POP_EXPORT_BATCH_SIZE", 2000),
         )
 
 

@@ -8,7 +8,7 @@ from importlib import import_module
 
 import click
 
-AREAS: tuple[str, ...] = ("oai", "harvest")
+AREAS: tuple[str, ...] = ("oai", "harvest", "export")
 
 
 def register(cli: click.Group) -> None:

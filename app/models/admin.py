@@ -36,3 +36,4 @@ class ExportSnapshot(Model):
     generated_at: Mapped[datetime] = mapped_column(DateTime)
     high_water: Mapped[datetime | None] = mapped_column(DateTime)  # newest datestamp it contains
     state_version: Mapped[int] = mapped_column(BigInteger)  # store_state.version it was built from
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # of the base's published notices (export_store)

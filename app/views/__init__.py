@@ -10,3 +10,5 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(oai.blueprint)
     admin.register(app)  # /api/admin (flask-smorest)
+    from .exports import blueprint as exports
+    app.register_blueprint(exports)

@@ -1,0 +1,150 @@
+"""Full-base snapshot files: every format of a base written in one pass over its notices, each with its gzip
+twin, atomically (written under a temporary name, fsynced, then renamed), and a manifest of all snapshots.
+
+A reader never sees a half-written file: until the rename, the previous snapshot stays in place (and a
+download already under way keeps reading the file it opened).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .writers import Encoder, ExportedNotice, batches
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    """One written snapshot (a base in one format) and its gzip twin."""
+
+    base: str
+    format: str
+    path: str
+    records: int
+    bytes: int
+    sha256: str
+    gzip_path: str
+    gzip_bytes: int
+    gzip_sha256: str
+
+
+class _HashingFile:
+    """Counts and hashes what is written through it (the gzip stream's output)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+class _Output:
+    """One snapshot file and its gzip twin, being written under temporary names."""
+
+    def __init__(self, directory: Path, name: str, encoder: Encoder, level: int):
+        self.encoder = encoder
+        self.final = directory / name
+        self.final_gz = directory / (name + ".gz")
+        suffix = f".tmp-{os.getpid()}"
+        self.temp = directory / ("." + name + suffix)
+        self.temp_gz = directory / ("." + name + ".gz" + suffix)
+        self.plain = open(self.temp, "wb")
+        self.gz_file = _HashingFile(open(self.temp_gz, "wb"))
+        # mtime=0 and no file name: the same content always gives the same .gz bytes (and sha256).
+        self.gz = gzip.GzipFile(filename="", fileobj=self.gz_file, mode="wb", compresslevel=level, mtime=0)
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def add(self, data: bytes) -> None:
+        self.sha256.update(data)
+        self.size += len(data)
+        self.plain.write(data)
+        self.gz.write(data)
+
+    def close(self) -> None:
+        self.gz.close()
+        for handle in (self.plain, self.gz_file.handle):
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+
+    def discard(self) -> None:
+        for handle in (self.plain, self.gz_file.handle):
+            handle.close()
+        for path in (self.temp, self.temp_gz):
+            path.unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        os.replace(self.temp, self.final)
+        os.replace(self.temp_gz, self.final_gz)
+
+
+def write_snapshots(
+    directory: str | Path, base: str, encoders: Mapping[str, Encoder], notices: Iterable[ExportedNotice],
+    *, level: int = 6,
+) -> dict[str, SnapshotFile]:
+    """Write `{base}.{format}` and `{base}.{format}.gz` for every encoder in one pass over `notices`.
+    On any error, the temporary files are removed and the previous snapshots stay untouched."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    outputs: dict[str, _Output] = {}
+    records = 0
+    try:
+        for fmt, encoder in encoders.items():
+            outputs[fmt] = output = _Output(directory, f"{base}.{fmt}", encoder, level)
+            output.add(encoder.head())
+        for batch in batches(notices):
+            records += len(batch)
+            for output in outputs.values():
+                output.add(output.encoder.rows(batch))
+        for output in outputs.values():
+            output.add(output.encoder.tail())
+            output.close()
+    except BaseException:
+        for output in outputs.values():
+            output.discard()
+        raise
+    for output in outputs.values():
+        output.commit()
+    return {
+        fmt: SnapshotFile(base=base, format=fmt, path=str(o.final), records=records, bytes=o.size,
+                          sha256=o.sha256.hexdigest(), gzip_path=str(o.final_gz), gzip_bytes=o.gz_file.size,
+                          gzip_sha256=o.gz_file.sha256.hexdigest())
+        for fmt, o in outputs.items()
+    }
+
+
+def write_manifest(directory: str | Path, entries: Iterable[Mapping[str, Any]], generated_at: datetime) -> Path:
+    """`manifest.json`: every snapshot of the directory with its record count, sizes, sha256s, generation time
+    and source high-water datestamp — what a mirror needs to check its copies. Written atomically."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    body = {"generated_at": _iso(generated_at), "snapshots": [_jsonable(entry) for entry in entries]}
+    path = directory / MANIFEST
+    temp = directory / f".{MANIFEST}.tmp-{os.getpid()}"
+    temp.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(temp, path)
+    return path
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _jsonable(entry: Mapping[str, Any] | SnapshotFile) -> dict[str, Any]:
+    data = asdict(entry) if isinstance(entry, SnapshotFile) else dict(entry)
+    return {key: _iso(value) if isinstance(value, datetime) else value for key, value in data.items()}
