@@ -1,0 +1,32 @@
+"""What users rely on is documented: every setting, every command."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from app.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    source = (ROOT / "app" / "settings.py").read_text(encoding="utf-8")
+    documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    names = set(re.findall(r'"((?:POP|DATABASE)_[A-Z_]+)"', source))
+    assert names, "no setting found"
+    assert sorted(name for name in names if f"`{name}`" not in documented) == []
+
+
+def test_every_command_is_in_the_cli_reference():
+    reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+
+    def paths(group: click.Group, prefix: str):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from paths(command, f"{prefix}{name} ")
+            else:
+                yield f"{prefix}{name}"
+
+    assert sorted(p for p in paths(cli, "pop ") if f"`{p}" not in reference) == []
