@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zlib
-from itertools import islice
+from itertools import compress, islice
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
@@ -102,15 +103,24 @@ class _Lines(io.StringIO):
 
 
 class CsvEncoder:
+    """Rows are written by hand, byte for byte what `csv.writer(delimiter=…, lineterminator="\\r\\n")` writes
+    (QUOTE_MINIMAL, doubled quotes): cells joined by the delimiter, and only a cell holding the delimiter, a `"`,
+    a CR or a LF quoted, its quotes doubled. Most rows need no quoting at all, which one look at the joined row
+    tells (no `"`, CR or LF, and exactly one delimiter per cell boundary). Cells come from `row_encoder` on the
+    stored fields: it only visits the layout's columns, all published, so hidden fields are skipped by
+    construction, without building the public view. tests/protocols/export/test_writers.py checks these rows
+    against the csv module's."""
+
     def __init__(self, layout: Layout, *, delimiter: str = ",", bom: bool = False):
         self.layout = layout
         self.delimiter = delimiter
         self.bom = bom
         self._sink = _Lines()
         self._writer = csv.writer(self._sink, delimiter=delimiter, lineterminator="\r\n")
-        self._empty = [""] * len(layout.columns)
+        self._width = len(layout.columns) + (1 if layout.include_deleted else 0)
         self._encode = row_encoder(layout.base, layout.columns)
         self._ref_index = layout.columns.index("REF")
+        self._needs_quotes = re.compile("[" + re.escape(delimiter) + '"\r\n]').search
 
     def head(self) -> bytes:
         header = list(self.layout.columns) + ([DELETED_MARKER] if self.layout.include_deleted else [])
@@ -120,21 +130,33 @@ class CsvEncoder:
 
     def _cells(self, notice: ExportedNotice) -> list[str]:
         if notice.deleted:
-            cells = list(self._empty)
+            cells = [""] * self._width
             cells[self._ref_index] = notice.ref
-            cells.append("true")
+            cells[-1] = "true"
             return cells
-        cells = self._encode(public_view(self.layout.base, notice.fields))
+        cells = self._encode(notice.fields)
         if self.layout.include_deleted:
             cells.append("")
         return cells
+
+    def _line(self, cells: list[str]) -> str:
+        delimiter = self.delimiter
+        line = delimiter.join(cells)
+        if ('"' not in line and "\r" not in line and "\n" not in line
+                and line.count(delimiter) == len(cells) - 1 and line):
+            return line
+        if not line:  # csv.writer writes a row of one empty cell as `""`, else `a,` rows would be blank lines
+            return '""' if len(cells) == 1 else line
+        for position in compress(range(len(cells)), map(self._needs_quotes, cells)):
+            cells[position] = '"' + cells[position].replace('"', '""') + '"'
+        return delimiter.join(cells)
 
     def row(self, notice: ExportedNotice) -> bytes:
         return self.rows([notice])
 
     def rows(self, notices: Sequence[ExportedNotice]) -> bytes:
-        self._writer.writerows([self._cells(notice) for notice in notices])
-        return self._sink.take().encode("utf-8")
+        line, cells = self._line, self._cells
+        return "".join([line(cells(notice)) + "\r\n" for notice in notices]).encode("utf-8")
 
     def tail(self) -> bytes:
         return b""
