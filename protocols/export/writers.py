@@ -142,11 +142,10 @@ class CsvEncoder:
     def _line(self, cells: list[str]) -> str:
         delimiter = self.delimiter
         line = delimiter.join(cells)
-        if ('"' not in line and "\r" not in line and "\n" not in line
-                and line.count(delimiter) == len(cells) - 1 and line):
+        if not line:  # one empty cell: csv.writer quotes it, or the row would read as a blank line
+            return '""'
+        if '"' not in line and "\r" not in line and "\n" not in line and line.count(delimiter) == len(cells) - 1:
             return line
-        if not line:  # csv.writer writes a row of one empty cell as `""`, else `a,` rows would be blank lines
-            return '""' if len(cells) == 1 else line
         for position in compress(range(len(cells)), map(self._needs_quotes, cells)):
             cells[position] = '"' + cells[position].replace('"', '""') + '"'
         return delimiter.join(cells)
