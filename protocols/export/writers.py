@@ -3,10 +3,10 @@
 Every encoder writes `public_view(base, fields)` of a notice, projected on the export's columns: the
 non-diffusable and internal fields of a base cannot reach an export, whatever the columns asked.
 
-- CSV: UTF-8, RFC 4180 (Python's `csv` module: `,`, `"` quoting when needed, CRLF), a header row of field
-  codes, one column per published field in the base's dictionary order; cells encoded by `formats.tabular`
-  (multi-values joined by `|`, `|` and `\\` inside values escaped with `\\`). Options for spreadsheets: a
-  `;` delimiter announced by a first line `sep=;`, and a byte-order mark.
+- CSV: UTF-8, RFC 4180 (byte for byte what Python's `csv` module writes: `,`, `"` quoting when needed,
+  CRLF), a header row of field codes, one column per published field in the base's dictionary order; cells
+  encoded by `formats.tabular` (multi-values joined by `|`, `|` and `\\` inside values escaped with `\\`).
+  Options for spreadsheets: a `;` delimiter announced by a first line `sep=;`, and a byte-order mark.
 - JSON Lines: one notice per line, an object of its published fields (multi-valued fields as arrays),
   compact, UTF-8 (non-ASCII characters as they are), keys in dictionary order.
 - JSON: one array of those objects, one per line.

@@ -17,7 +17,8 @@ def reference(value) -> str:
 
 def random_float(rnd: random.Random) -> float:
     return rnd.choice([
-        rnd.uniform(-180, 180), rnd.random() * 10.0 ** rnd.randint(-330, 308), -rnd.random() * 10 ** rnd.randint(-8, 20),
+        rnd.uniform(-180, 180), rnd.random() * 10.0 ** rnd.randint(-330, 308),
+        -rnd.random() * 10 ** rnd.randint(-8, 20),
         float(rnd.randint(-10**6, 10**6)), 0.0, -0.0, 5e-324, 1e-05, 1e-07, 1e16, 1e22, 0.0001, 1.5e-4,
     ])
 
