@@ -12,9 +12,29 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Mapping, Sequence
 
+import orjson
+
 from .bases import Base, Field
 
 MULTI_SEPARATOR = "|"
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_text(value: Any) -> str:
+    """An object cell: compact JSON, non-ASCII as is — `json.dumps` output, made by orjson when it is the same.
+    orjson writes floats below 1e-4 differently (`0.00001`, `1e-7` for Python's `1e-05`, `1e-07`), so any
+    output holding `0.0000` or `e-` is redone by the json module, as are values orjson refuses (integers
+    beyond 64 bits, lone surrogates)."""
+    try:
+        data = orjson.dumps(value)
+    except TypeError:
+        return _json_dumps(value)
+    if b"0.0000" in data or b"e-" in data:
+        return _json_dumps(value)
+    return data.decode()
 
 
 def _escape(value: str) -> str:
@@ -38,7 +58,7 @@ def split_multi(cell: str) -> list[str]:
 
 def _scalar(value: Any, spec: Field) -> str:
     if spec.kind == "object":
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json_text(value)
     if spec.kind == "number":
         return repr(value) if isinstance(value, float) else str(value)
     return value if isinstance(value, str) else str(value)
@@ -49,7 +69,7 @@ def encode_cell(value: Any, spec: Field) -> str:
         return ""
     if spec.multi and isinstance(value, list):
         if spec.kind == "object":
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            return json_text(value)
         return MULTI_SEPARATOR.join(_escape(_scalar(v, spec)) for v in value)
     return _scalar(value, spec)
 
@@ -77,41 +97,46 @@ def encode_row(base: Base, fields: Mapping[str, Any], columns: Sequence[str]) ->
     return [encode_cell(fields.get(code), field_map[code]) for code in columns]
 
 
-_TEXT, _TEXTS, _OTHER = 0, 1, 2
-
-
 def row_encoder(base: Base, columns: Sequence[str]) -> Callable[[Mapping[str, Any]], list[str]]:
     """`encode_row` for many notices: the same cells, faster — it visits only the fields a notice has (a notice
-    fills a fraction of its base's columns) and inlines the common cases (text, lists of plain texts). Fields
-    outside `columns` are not written. tests/protocols/export/test_writers.py checks both agree."""
+    fills a fraction of its base's columns) and inlines the common cases (a text, a list of texts holding no
+    `|` nor `\\`: joined in one go, the count of `|` in the result telling whether any value held one).
+    Fields outside `columns` are not written. tests/protocols/export/test_writers.py checks both agree."""
     width = len(columns)
     field_map = base.field_map
-    plan: dict[str, tuple[int, int, Field]] = {}
+    plan: dict[str, tuple[int, Field]] = {}
+    texts: dict[str, int] = {}  # single-valued text columns
+    lists: dict[str, int] = {}  # multi-valued text columns
     for position, code in enumerate(columns):
         spec = field_map[code]
-        kind = _OTHER if spec.kind != "string" else (_TEXTS if spec.multi else _TEXT)
-        plan[code] = (position, kind, spec)
+        plan[code] = (position, spec)
+        if spec.kind == "string":
+            (lists if spec.multi else texts)[code] = position
     join = MULTI_SEPARATOR.join
 
     def encode_fields(fields: Mapping[str, Any]) -> list[str]:
         cells = [""] * width
         for code, value in fields.items():
+            kind = value.__class__
+            if kind is str:
+                position = texts.get(code)
+                if position is not None:
+                    cells[position] = value
+                    continue
+            elif kind is list:
+                position = lists.get(code)
+                if position is not None:
+                    try:
+                        cell = join(value)
+                    except TypeError:  # not only texts: the general path says how
+                        cell = "\\"
+                    if "\\" not in cell and cell.count("|") == len(value) - 1:
+                        cells[position] = cell
+                        continue
             step = plan.get(code)
             if step is None or value is None:
                 continue
-            position, kind, spec = step
-            if kind == _TEXT and value.__class__ is str:
-                cells[position] = value
-                continue
-            if kind == _TEXTS and value.__class__ is list:
-                try:
-                    whole = "".join(value)
-                except TypeError:  # not only texts: the general path says how
-                    whole = "|"
-                if "|" not in whole and "\\" not in whole:
-                    cells[position] = join(value)
-                    continue
-            cells[position] = encode_cell(value, spec)
+            cells[step[0]] = encode_cell(value, step[1])
         return cells
 
     return encode_fields

@@ -3,10 +3,10 @@
 Every encoder writes `public_view(base, fields)` of a notice, projected on the export's columns: the
 non-diffusable and internal fields of a base cannot reach an export, whatever the columns asked.
 
-- CSV: UTF-8, RFC 4180 (Python's `csv` module: `,`, `"` quoting when needed, CRLF), a header row of field
-  codes, one column per published field in the base's dictionary order; cells encoded by `formats.tabular`
-  (multi-values joined by `|`, `|` and `\\` inside values escaped with `\\`). Options for spreadsheets: a
-  `;` delimiter announced by a first line `sep=;`, and a byte-order mark.
+- CSV: UTF-8, RFC 4180 (byte for byte what Python's `csv` module writes: `,`, `"` quoting when needed,
+  CRLF), a header row of field codes, one column per published field in the base's dictionary order; cells
+  encoded by `formats.tabular` (multi-values joined by `|`, `|` and `\\` inside values escaped with `\\`).
+  Options for spreadsheets: a `;` delimiter announced by a first line `sep=;`, and a byte-order mark.
 - JSON Lines: one notice per line, an object of its published fields (multi-valued fields as arrays),
   compact, UTF-8 (non-ASCII characters as they are), keys in dictionary order.
 - JSON: one array of those objects, one per line.
@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zlib
-from itertools import islice
+from itertools import compress, islice
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
@@ -102,15 +103,24 @@ class _Lines(io.StringIO):
 
 
 class CsvEncoder:
+    """Rows are written by hand, byte for byte what `csv.writer(delimiter=…, lineterminator="\\r\\n")` writes
+    (QUOTE_MINIMAL, doubled quotes): cells joined by the delimiter, and only a cell holding the delimiter, a `"`,
+    a CR or a LF quoted, its quotes doubled. Most rows need no quoting at all, which one look at the joined row
+    tells (no `"`, CR or LF, and exactly one delimiter per cell boundary). Cells come from `row_encoder` on the
+    stored fields: it only visits the layout's columns, all published, so hidden fields are skipped by
+    construction, without building the public view. tests/protocols/export/test_writers.py checks these rows
+    against the csv module's."""
+
     def __init__(self, layout: Layout, *, delimiter: str = ",", bom: bool = False):
         self.layout = layout
         self.delimiter = delimiter
         self.bom = bom
         self._sink = _Lines()
         self._writer = csv.writer(self._sink, delimiter=delimiter, lineterminator="\r\n")
-        self._empty = [""] * len(layout.columns)
+        self._width = len(layout.columns) + (1 if layout.include_deleted else 0)
         self._encode = row_encoder(layout.base, layout.columns)
         self._ref_index = layout.columns.index("REF")
+        self._needs_quotes = re.compile("[" + re.escape(delimiter) + '"\r\n]').search
 
     def head(self) -> bytes:
         header = list(self.layout.columns) + ([DELETED_MARKER] if self.layout.include_deleted else [])
@@ -120,21 +130,32 @@ class CsvEncoder:
 
     def _cells(self, notice: ExportedNotice) -> list[str]:
         if notice.deleted:
-            cells = list(self._empty)
+            cells = [""] * self._width
             cells[self._ref_index] = notice.ref
-            cells.append("true")
+            cells[-1] = "true"
             return cells
-        cells = self._encode(public_view(self.layout.base, notice.fields))
+        cells = self._encode(notice.fields)
         if self.layout.include_deleted:
             cells.append("")
         return cells
+
+    def _line(self, cells: list[str]) -> str:
+        delimiter = self.delimiter
+        line = delimiter.join(cells)
+        if not line:  # one empty cell: csv.writer quotes it, or the row would read as a blank line
+            return '""'
+        if '"' not in line and "\r" not in line and "\n" not in line and line.count(delimiter) == len(cells) - 1:
+            return line
+        for position in compress(range(len(cells)), map(self._needs_quotes, cells)):
+            cells[position] = '"' + cells[position].replace('"', '""') + '"'
+        return delimiter.join(cells)
 
     def row(self, notice: ExportedNotice) -> bytes:
         return self.rows([notice])
 
     def rows(self, notices: Sequence[ExportedNotice]) -> bytes:
-        self._writer.writerows([self._cells(notice) for notice in notices])
-        return self._sink.take().encode("utf-8")
+        line, cells = self._line, self._cells
+        return "".join([line(cells(notice)) + "\r\n" for notice in notices]).encode("utf-8")
 
     def tail(self) -> bytes:
         return b""

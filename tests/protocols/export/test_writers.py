@@ -139,3 +139,79 @@ def test_the_fast_row_encoder_writes_the_cells_of_encode_row(base):
     for notice in notices(base, 10):
         view = public_view(base, notice.fields)
         assert encode(view) == encode_row(base, view, columns)
+
+
+def csv_module_rows(layout, items, delimiter=",") -> bytes:
+    """What the CSV encoder wrote before it wrote rows by hand: the public view of each notice, cells by
+    `encode_row`, rows by the csv module. The reference the fast encoder must equal byte for byte."""
+    from formats.tabular import encode_row
+
+    sink = io.StringIO(newline="")
+    writer = csv.writer(sink, delimiter=delimiter, lineterminator="\r\n")
+    for item in items:
+        if item.deleted:
+            cells = ["" if code != "REF" else item.ref for code in layout.columns] + ["true"]
+        else:
+            cells = encode_row(layout.base, public_view(layout.base, item.fields), layout.columns)
+            cells += [""] if layout.include_deleted else []
+        writer.writerow(cells)
+    return sink.getvalue().encode("utf-8")
+
+
+def tricky_notices(base, count, seed):
+    """Demo notices of the base whose values are laced with what CSV and the cell encoding must escape, and
+    with values of unexpected shapes (numbers in texts, a text where a list is due, lists of numbers, tiny
+    floats in objects), as stored notices could hold them."""
+    import random
+
+    from app.demo import generate
+
+    from .data import QUIRKS
+
+    rnd = random.Random(seed)
+    pieces = QUIRKS + [",", ";", '"', "\r", "\n", "|", "\\", "", " ", "a,b", 'x"y', "é|\\", "\t"]
+    shapes = [
+        lambda: rnd.choice(pieces) + rnd.choice(pieces),
+        lambda: [rnd.choice(pieces) for _ in range(rnd.randint(0, 3))],
+        lambda: [rnd.choice(pieces), 12, 3.5],
+        lambda: rnd.choice([7, 1e-05, 2.0, -0.0, 1e16, 10**30]),
+        lambda: {"lat": rnd.choice([48.85, 1e-07, 0.00012, 5e-324]), "lon": 2, "s": rnd.choice(pieces)},
+        lambda: [{"a": rnd.choice(pieces)}, None],
+        lambda: None,
+    ]
+    for index, raw in enumerate(generate(base, count, seed)):
+        fields = dict(validate_notice(base, raw).fields)
+        if index % 2:
+            for code in rnd.sample(sorted(fields), min(4, len(fields))):
+                if code != "REF":
+                    fields[code] = rnd.choice(shapes)()
+        for spec in base.fields:
+            if spec.kind == "object" and index % 3 == 0:
+                fields[spec.code] = [shapes[4](), shapes[4]()] if spec.multi else shapes[4]()
+        for code in rnd.sample([f.code for f in base.fields], 3):
+            if code != "REF":
+                fields.setdefault(code, rnd.choice(shapes)())
+        yield Notice(base=base.name, ref=fields["REF"], fields=fields, deleted=index % 11 == 5)
+
+
+@pytest.mark.parametrize("base", all_bases(), ids=lambda b: b.name)
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_rows_are_byte_for_byte_those_of_the_csv_module(base, delimiter):
+    items = list(tricky_notices(base, 150, seed=len(base.name) + ord(delimiter))) + notices(base, 10)
+    subset = tuple(f.code for f in base.published_fields[::3])
+    for layout in (Layout.full(base, include_deleted=True), Layout(base, columns_of(base, subset)),
+                   Layout(base, ("REF",))):
+        live = [item for item in items if layout.include_deleted or not item.deleted]
+        expected = csv_module_rows(layout, live, delimiter)
+        for size in (1, 7, 256):
+            encoder = make_encoder("csv", layout, delimiter=delimiter)
+            encoder.head()
+            written = b"".join(encoder.rows(live[i:i + size]) for i in range(0, len(live), size))
+            assert written == expected, (base.name, layout.columns[:3], size)
+
+
+def test_a_row_of_one_empty_cell_is_quoted_as_the_csv_module_does():
+    base = BASES["joconde"]
+    layout = Layout(base, ("REF",))
+    empty = Notice(base="joconde", ref="", fields={"REF": ""})
+    assert make_encoder("csv", layout).rows([empty]) == csv_module_rows(layout, [empty]) == b'""\r\n'
