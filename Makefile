@@ -1,5 +1,5 @@
 # Two commands on a fresh clone (README.md):
-#   make demo   install everything, create the embedded SQLite store with demo data, serve on :5000
+#   make demo   install everything, create the embedded SQLite store with demo data and export snapshots, serve on :5000
 #   make test   install everything and run the test suite (SQLite and PostgreSQL)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -19,6 +19,7 @@ install: $(BIN)/pop
 demo: install
 	POP_ENV=development $(BIN)/pop db upgrade
 	POP_ENV=development $(BIN)/pop demo load --size $(DEMO_SIZE) --seed 1
+	POP_ENV=development $(BIN)/pop export build
 	POP_ENV=development $(BIN)/pop serve --host 127.0.0.1 --port 5000
 
 test: install
