@@ -240,6 +240,12 @@ def _build_communes() -> tuple[tuple, ...]:
 # Indexes into a commune row.
 C_NAME, C_INSEE, C_DPT, C_DPTNAME, C_REG, C_REGCODE, C_OLDREG, C_LAT, C_LON = range(9)
 _COMMUNES = _build_communes()
+
+
+def _location(com, dpt: str) -> dict[str, list[str]]:
+    """The commune fields of a building or an object in situ (Mérimée, Palissy)."""
+    return {"COM": [com[C_NAME]], "INSEE": [com[C_INSEE]], "DPT": [dpt], "DPT_LETTRE": [com[C_DPTNAME]],
+            "REG": [com[C_REG]], "WCOM": [com[C_NAME]]}
 _COMMUNE_BY_NAME = {c[C_NAME]: c for c in _COMMUNES}
 
 _STREETS = (
@@ -791,12 +797,7 @@ def _merimee(rnd, index: int, base: Base) -> dict[str, Any]:
         "BASE": base.label,
         "TICO": tico,
         "DENO": list(deno),
-        "COM": [com[C_NAME]],
-        "INSEE": [com[C_INSEE]],
-        "DPT": [dpt],
-        "DPT_LETTRE": [com[C_DPTNAME]],
-        "REG": [com[C_REG]],
-        "WCOM": [com[C_NAME]],
+        **_location(com, dpt),
         "ADRS": street,
         "WADRS": street,
         "PLOC": f"Anciennement région de : {com[C_OLDREG]}",
@@ -970,12 +971,7 @@ def _palissy(rnd, index: int, base: Base) -> dict[str, Any]:
         "DIMS": dim,
         "SCLE": [_siecle(rnd, c, 0.35)],
         "SCLX": [_SIECLX[c]],
-        "COM": [com[C_NAME]],
-        "INSEE": [com[C_INSEE]],
-        "DPT": [dpt],
-        "DPT_LETTRE": [com[C_DPTNAME]],
-        "REG": [com[C_REG]],
-        "WCOM": [com[C_NAME]],
+        **_location(com, dpt),
         "EDIF": edif,
         "EMPL": empl,
         "LOCA": f"{com[C_REG]} ; {com[C_DPTNAME]} ; {com[C_NAME]} ; {edif}",
