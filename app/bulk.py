@@ -19,7 +19,8 @@ Task = TypeVar("Task")
 def prepared_batches(prepare_batch: Callable[[Task], list[PreparedNotice]], tasks: Iterable[Task],
                      workers: int | None = None) -> Iterator[list[PreparedNotice]]:
     """Yield `prepare_batch(task)` for each task, in order, computed by `workers` processes (0: in-process)."""
-    workers = os.cpu_count() or 1 if workers is None else workers
+    if workers is None:
+        workers = os.cpu_count() or 1
     if workers <= 0:
         yield from map(prepare_batch, tasks)
         return

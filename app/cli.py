@@ -11,7 +11,6 @@ from flask.cli import ScriptInfo
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from formats.bases import BASES, UnknownBase, get_base
-from formats.notice import InvalidNotice, validate_notice
 
 from . import create_app, pop
 from .settings import ConfigurationError

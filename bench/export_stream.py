@@ -14,7 +14,6 @@ Prints a Markdown table: MB, seconds, MB/s, records/s, peak RSS of the serving p
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import shutil
 import socket

@@ -69,3 +69,13 @@ def test_upgrade_then_import_with_the_console_entry_point(tmp_path):
     result = run_pop("import", str(path), "--base", "autor", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "created: 1, updated: 0, unchanged: 0, rejected: 0"
+
+
+def test_demo_load_in_process_gives_the_same_notices_as_with_workers(runner, db):
+    result = runner.invoke(cli, ["demo", "load", "--size", "120", "--seed", "4", "--workers", "0"])
+    assert result.exit_code == 0, result.output
+    with db.session() as session:
+        in_process = session.execute(select(NoticeRow.ref, NoticeRow.content_hash).order_by(NoticeRow.ref)).all()
+    again = runner.invoke(cli, ["demo", "load", "--size", "120", "--seed", "4", "--workers", "2"])
+    assert again.stdout.splitlines()[-1] == "created: 0, updated: 0, unchanged: 120, rejected: 0"
+    assert len(in_process) == 120
