@@ -194,7 +194,10 @@ class SqlHarvestStorage:
         now = utcnow()
         issues = list(outcome.issues)
         with self.db.session() as session:
-            written = write_notices(session, outcome.notices, now=now, source_datestamps=outcome.source_datestamps)
+            # Renditions are deferred to the rendering backlog (the worker renders it between runs): rendering
+            # four formats would otherwise be most of a harvest's time. Until then /oai renders them on read.
+            written = write_notices(session, outcome.notices, now=now, source_datestamps=outcome.source_datestamps,
+                                    render=False)
             deleted = delete_notices(session, partner.base, outcome.deletions, source=partner.name, now=now)
             unchanged = written.unchanged + deleted.unchanged
             for ref, reason in [*written.rejected, *deleted.rejected]:

@@ -1,5 +1,6 @@
 """The OAI-PMH provider's storage, in SQL: keyset pages over (datestamp, id) on the notice indexes, renditions
-joined and copied as stored. Implements `protocols.oaipmh.Repository`; `CachedRepository` adds flask-caching
+joined and copied as stored. A notice still in the rendering backlog (`rendered` false: a harvest deferred its
+renditions) is rendered here, on read, by the same renderers that will store it. Implements `protocols.oaipmh.Repository`; `CachedRepository` adds flask-caching
 of what is costly and rarely changes (earliest datestamp, sets, list sizes), keyed on the store version."""
 from __future__ import annotations
 
@@ -8,18 +9,35 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Iterator
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
 from formats.bases import BASES
 from protocols.oaipmh import Item, Selection, SetCatalog
 from protocols.oaipmh.repository import ProducerSet
 
+from formats.registry import get_format, public_notice
+from formats.notice import Notice
+
 from .models import NoticeRow, Partner, Rendition
 from .store import store_version
 
 _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
+_ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source)
+# The fields of a live notice whose renditions are not stored yet (else NULL: nothing more is read).
+_PENDING = case((and_(_N.rendered.is_(False), _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
+
+
+def _item(row, prefix: str | None, with_metadata: bool) -> Item | None:
+    """The Item of a row; for a notice of the backlog, rendered now (None: not eligible to the format)."""
+    item = Item(*row[:7], row.xml if with_metadata else None)
+    if row.pending is None or prefix is None:
+        return item
+    xml = get_format(prefix).render(public_notice(Notice(base=row.base, ref=row.ref, fields=row.pending)))
+    if xml is None:
+        return None
+    return replace(item, metadata=xml) if with_metadata else item
 
 
 class SqlRepository:
@@ -53,13 +71,16 @@ class SqlRepository:
         )
 
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
-        columns = [_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source]
-        query = select(*columns, literal(None).label("xml")) if prefix is None else (
-            select(*columns, _R.xml).select_from(
+        query = select(*_ITEM, literal(None).label("xml"), literal(None).label("pending")) if prefix is None else (
+            select(*_ITEM, _R.xml, _PENDING).select_from(
                 NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == prefix))))
         with self._connect() as connection:
             row = connection.execute(query.where(_N.base == base, _N.ref == ref)).first()
-        return Item(*row) if row else None
+        if row is None:
+            return None
+        item = _item(row, prefix, True)
+        # not eligible to the format: the notice exists, without metadata in it (cannotDisseminateFormat)
+        return item if item is not None else Item(*row[:7], None)
 
     def _filtered(self, query, selection: Selection):
         if len(selection.bases) == 1:
@@ -76,8 +97,9 @@ class SqlRepository:
             query = query.where(_N.datestamp >= selection.from_)
         if selection.until is not None:
             query = query.where(_N.datestamp <= selection.until)
-        # A notice is in a format's lists when it has a rendition in it, or is a tombstone.
-        return query.where(or_(_R.notice_id.is_not(None), _N.deleted))
+        # A notice is in a format's lists when it has a rendition in it, or is a tombstone, or waits in the
+        # rendering backlog (then `_item` renders it, and drops it if it is not eligible to the format).
+        return query.where(or_(_R.notice_id.is_not(None), _N.deleted, _N.rendered.is_(False)))
 
     def _joined(self, selection: Selection):
         return NoticeRow.__table__.outerjoin(
@@ -85,15 +107,24 @@ class SqlRepository:
 
     def items(self, selection: Selection, after: tuple[datetime, int] | None, limit: int,
               with_metadata: bool) -> Iterator[Item]:
-        query = select(_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source,
-                       _R.xml if with_metadata else literal(None)).select_from(self._joined(selection))
-        query = self._filtered(query, selection)
-        if after is not None:
-            query = query.where(tuple_(_N.datestamp, _N.id) > tuple_(literal(after[0]), literal(after[1])))
-        query = query.order_by(_N.datestamp, _N.id).limit(limit)
-        with self._connect() as connection:
-            for row in connection.execute(query):
-                yield Item(*row)
+        """Up to `limit` items after `after`, in (datestamp, id) order."""
+        base_query = self._filtered(
+            select(*_ITEM, (_R.xml if with_metadata else literal(None)).label("xml"), _PENDING)
+            .select_from(self._joined(selection)), selection).order_by(_N.datestamp, _N.id)
+        while limit > 0:
+            query = base_query
+            if after is not None:
+                query = query.where(tuple_(_N.datestamp, _N.id) > tuple_(literal(after[0]), literal(after[1])))
+            requested, read = limit, 0
+            with self._connect() as connection:
+                for row in connection.execute(query.limit(requested)):
+                    read, after = read + 1, (row.datestamp, row.id)
+                    item = _item(row, selection.prefix, with_metadata)
+                    if item is not None:  # a backlog notice not eligible to the format is skipped …
+                        limit -= 1
+                        yield item
+            if read < requested:  # … and replaced by the next one, unless the list has ended
+                return
 
     def count(self, selection: Selection) -> int:
         query = self._filtered(select(func.count()).select_from(self._joined(selection)), selection)

@@ -5,16 +5,19 @@ Rules (DESIGN.md, "Store"):
 - the datestamp moves only when what we publish changes (the public view, hence every rendition);
 - a deletion leaves a tombstone whose datestamp is the deletion time; a deleted notice can be re-created;
 - a notice belongs to its source (local, or one partner): another source's write is refused, never applied;
-- renditions are rendered here, when the notice is written, so the protocol never serializes on read.
+- renditions are rendered here, when the notice is written, so the protocol never serializes on read —
+  except for writes that defer them (`render=False`: harvests, whose speed is bound by it): those notices are
+  stored with `rendered = False`, the provider renders them on read until `render_backlog` has stored them.
 """
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base, slugify
@@ -90,8 +93,7 @@ def prepare(notice: Notice, *, render: bool = True) -> PreparedNotice:
                           render_all(notice) if render else None)
 
 
-def _rendition_rows(notice_id: int, prepared: PreparedNotice) -> list[dict]:
-    renditions = prepared.renditions if prepared.renditions is not None else render_all(prepared.notice)
+def _rendition_rows(notice_id: int, renditions: dict[str, str]) -> list[dict]:
     return [
         {"notice_id": notice_id, "format": prefix, "version": get_format(prefix).version, "xml": xml}
         for prefix, xml in renditions.items()
@@ -104,10 +106,12 @@ def write_notices(
     *,
     now: datetime | None = None,
     source_datestamps: dict[str, str] | None = None,
+    render: bool = True,
 ) -> WriteSummary:
     """Create or update validated notices (one batch, in the caller's transaction).
 
     `source_datestamps` maps a REF to its partner's datestamp (provenance of harvested notices).
+    `render=False` defers the renditions of created and changed notices to the rendering backlog.
     If the same (base, REF) appears twice in a batch, the last one wins.
     """
     summary = WriteSummary()
@@ -122,14 +126,14 @@ def write_notices(
     for (base_name, _), item in latest.items():
         by_base.setdefault(base_name, []).append(item)
     for base_name, batch in by_base.items():
-        summary.add(_write_base_batch(session, base_name, batch, now, source_datestamps or {}))
+        summary.add(_write_base_batch(session, base_name, batch, now, source_datestamps or {}, render))
     if summary.changed:
         bump_state(session, now)
     return summary
 
 
 def _write_base_batch(session: Session, base_name: str, items: list[Notice | PreparedNotice], now: datetime,
-                      source_datestamps: dict[str, str]) -> WriteSummary:
+                      source_datestamps: dict[str, str], render: bool = True) -> WriteSummary:
     summary = WriteSummary()
     base = get_base(base_name)
     batch = [item if isinstance(item, PreparedNotice) else PreparedNotice(item, fingerprint(base, item.fields))
@@ -138,13 +142,14 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         row.ref: row
         for row in session.execute(
             select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
-                   NoticeRow.content_hash, NoticeRow.deleted)
+                   NoticeRow.content_hash, NoticeRow.deleted, NoticeRow.rendered)
             .where(NoticeRow.base == base_name, NoticeRow.ref.in_([p.notice.ref for p in batch]))
         )
     }
     inserts: list[tuple[PreparedNotice, dict]] = []
     updates: list[dict] = []
     rerender: list[tuple[int, PreparedNotice]] = []
+    deferred: list[int] = []  # changed notices whose renditions go to the backlog
     for prepared in batch:
         notice, print_ = prepared.notice, prepared.print
         row = existing.get(notice.ref)
@@ -160,13 +165,15 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
             "source": notice.source, "source_identifier": notice.source_identifier,
             "source_datestamp": source_datestamps.get(notice.ref),
             "content_hash": print_.content_hash, "fields_hash": print_.fields_hash, "deleted": False,
+            "rendered": row.rendered if row is not None else render,
         }
         if row is None:
             inserts.append((prepared, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now, **values}))
             continue
         if row.deleted or row.content_hash != print_.content_hash:  # what we publish changed
             values["datestamp"] = now
-            rerender.append((row.id, prepared))
+            values["rendered"] = render
+            (rerender if render else deferred).append((row.id, prepared))
         updates.append({"id": row.id, **values})
         summary.updated += 1
 
@@ -174,20 +181,23 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         for values in updates:
             values["fields"] = json.loads(values["fields"])
         session.execute(update(NoticeRow), updates)
-    if rerender:
-        session.execute(delete(Rendition).where(Rendition.notice_id.in_([notice_id for notice_id, _ in rerender])))
+    if rerender or deferred:
+        stale = [notice_id for notice_id, _ in (*rerender, *deferred)]
+        session.execute(delete(Rendition).where(Rendition.notice_id.in_(stale)))
     if inserts:
         ids = _insert_notices(session, [values for _, values in inserts])
-        rerender.extend(zip(ids, (prepared for prepared, _ in inserts)))
+        if render:
+            rerender.extend(zip(ids, (prepared for prepared, _ in inserts)))
         summary.created += len(inserts)
-    renditions = [r for notice_id, prepared in rerender for r in _rendition_rows(notice_id, prepared)]
+    renditions = [r for notice_id, prepared in rerender for r in _rendition_rows(
+        notice_id, prepared.renditions if prepared.renditions is not None else render_all(prepared.notice))]
     if renditions:
         _insert_renditions(session, renditions)
     return summary
 
 
 _NOTICE_COLUMNS = ("id", "base", "ref", "fields", "producer", "producer_slug", "source", "source_identifier",
-                   "source_datestamp", "content_hash", "fields_hash", "created", "datestamp", "deleted")
+                   "source_datestamp", "content_hash", "fields_hash", "created", "datestamp", "deleted", "rendered")
 
 
 def _insert_notices(session: Session, rows: list[dict]) -> list[int]:
@@ -248,11 +258,54 @@ def delete_notices(
         else:
             doomed.append(row.id)
     if doomed:
-        session.execute(update(NoticeRow).where(NoticeRow.id.in_(doomed)).values(deleted=True, datestamp=now))
+        session.execute(update(NoticeRow).where(NoticeRow.id.in_(doomed))
+                        .values(deleted=True, datestamp=now, rendered=True))
         session.execute(delete(Rendition).where(Rendition.notice_id.in_(doomed)))
         summary.deleted = len(doomed)
         bump_state(session, now)
     return summary
+
+
+def render_backlog(session: Session, limit: int = 500) -> int:
+    """Render and store the renditions of up to `limit` notices of the rendering backlog (oldest first), in
+    the caller's transaction; returns how many. Datestamps do not move: the provider already served these
+    notices, rendered on read by the same renderers. On PostgreSQL the rows are locked (SKIP LOCKED), so
+    several renderers share the backlog and a concurrent write of the same notice waits for the commit."""
+    query = (select(NoticeRow).where(NoticeRow.rendered.is_(False), NoticeRow.deleted.is_(False))
+             .order_by(NoticeRow.id).limit(limit))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.execute(query).scalars().all()
+    if not rows:
+        return 0
+    ids = [row.id for row in rows]
+    session.execute(delete(Rendition).where(Rendition.notice_id.in_(ids)))
+    renditions = [r for row in rows for r in _rendition_rows(row.id, render_all(row_to_notice(row)))]
+    if renditions:
+        _insert_renditions(session, renditions)
+    session.execute(update(NoticeRow).where(NoticeRow.id.in_(ids)).values(rendered=True))
+    return len(rows)
+
+
+def render_pending(db, *, batch_size: int = 500, budget: float | None = None, progress=None) -> int:
+    """Work through the rendering backlog, one transaction per batch, until it is empty or `budget` seconds
+    have passed (the worker keeps its loop responsive); returns how many notices were rendered."""
+    started, done = time.monotonic(), 0
+    while budget is None or time.monotonic() - started < budget:
+        with db.session() as session:
+            count = render_backlog(session, batch_size)
+        if not count:
+            break
+        done += count
+        if progress:
+            progress(count)
+    return done
+
+
+def backlog_size(session: Session) -> int:
+    """How many live notices wait for their renditions."""
+    return session.execute(select(func.count()).select_from(NoticeRow)
+                           .where(NoticeRow.rendered.is_(False), NoticeRow.deleted.is_(False))).scalar_one()
 
 
 def bump_state(session: Session, now: datetime | None = None) -> None:

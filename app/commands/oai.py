@@ -15,7 +15,7 @@ from .. import pop
 from ..cli import one_line_errors
 from ..db import Database
 from ..models import NoticeRow, Rendition
-from ..store import bump_state, row_to_notice, utcnow
+from ..store import backlog_size, bump_state, render_pending, row_to_notice, utcnow
 
 
 @dataclass
@@ -36,7 +36,8 @@ def rebuild_renditions(db: Database, bases: list[str], prefixes: list[str], *, b
     while True:
         with db.session() as session:
             rows = session.execute(
-                select(NoticeRow).where(NoticeRow.id > last_id, NoticeRow.base.in_(bases), NoticeRow.deleted.is_(False))
+                select(NoticeRow).where(NoticeRow.id > last_id, NoticeRow.base.in_(bases), NoticeRow.deleted.is_(False),
+                                        NoticeRow.rendered.is_(True))  # the backlog renders the others
                 .order_by(NoticeRow.id).limit(batch_size)).scalars().all()
             if not rows:
                 return summary
@@ -91,6 +92,20 @@ def rebuild(base_name: str | None, prefix: str | None, batch_size: int):
                            show_percent=False) as bar:
         summary = rebuild_renditions(pop().db, bases, prefixes, batch_size=batch_size, progress=bar.update)
     click.echo(summary.line())
+
+
+@renditions.command("render")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True)
+@one_line_errors
+def render(batch_size: int):
+    """Render the rendering backlog: notices stored without their renditions (harvests defer them; `pop worker`
+    renders them between runs). Datestamps do not move: /oai already serves these notices, rendered on read."""
+    db = pop().db
+    with db.session() as session:
+        pending = backlog_size(session)
+    with click.progressbar(length=pending, label="rendering", file=sys.stderr, show_pos=True) as bar:
+        done = render_pending(db, batch_size=batch_size, progress=bar.update)
+    click.echo(f"rendered: {done}")
 
 
 commands = [renditions]

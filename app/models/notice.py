@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import BigId, JsonType, Model
@@ -19,6 +19,8 @@ class NoticeRow(Model):
         Index("ix_notice_base_datestamp_id", "base", "datestamp", "id"),
         Index("ix_notice_base_producer_datestamp_id", "base", "producer_slug", "datestamp", "id"),
         Index("ix_notice_source_datestamp_id", "source", "datestamp", "id"),
+        # The rendering backlog: notices written without their renditions (harvests), small by design.
+        Index("ix_notice_unrendered", "id", postgresql_where=text("NOT rendered"), sqlite_where=text("NOT rendered")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -35,10 +37,14 @@ class NoticeRow(Model):
     created: Mapped[datetime] = mapped_column(DateTime)
     datestamp: Mapped[datetime] = mapped_column(DateTime)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False: written without its renditions (a harvest defers them); the rendering backlog renders them and
+    # until then the provider renders the notice on read. Tombstones are always True (nothing to render).
+    rendered: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Rendition(Model):
-    """A notice serialized in one metadata format, rendered when the notice is written."""
+    """A notice serialized in one metadata format, rendered when the notice is written (or soon after: see
+    `NoticeRow.rendered`)."""
 
     __tablename__ = "rendition"
 

@@ -48,9 +48,10 @@ class Demo:
         }
 
 
-def load(db, per_base: int = 6) -> Demo:
+def load(db, per_base: int = 6, *, render: bool = True) -> Demo:
     """per_base notices in each base, written one batch per minute from T0; 2 of each base deleted a day later;
-    the last of each base comes from a partner."""
+    the last of each base comes from a partner. `render=False`: written as a harvest writes (renditions in
+    the rendering backlog)."""
     assert per_base >= 4, "notices 1 and 2 are deleted, the last one is a partner's"
     demo = Demo()
     for number in range(per_base):
@@ -67,7 +68,7 @@ def load(db, per_base: int = 6) -> Demo:
             demo.datestamps[key] = now
             demo.sources[key] = source
         with db.session() as session:
-            write_notices(session, batch, now=now)
+            write_notices(session, batch, now=now, render=render)
     with db.session() as session:
         for row in session.execute(select(NoticeRow.base, NoticeRow.ref, NoticeRow.producer_slug)):
             demo.producers[row.base, row.ref] = row.producer_slug

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import cli
+from app.store import backlog_size
 from app.harvest_store import PartnerBusy, harvest_partner, partner_lock, queue_run, get_partner
 from app.models import ApiToken, Partner
 from tests.harvest.fixtures import harvest_app, harvester  # noqa: F401  (fixtures)
@@ -102,12 +103,14 @@ def test_worker_once_runs_due_and_queued_partners_and_reschedules_them(runner, h
         queue_run(session, get_partner(session, "asked"))
     result = runner.invoke(cli, ["worker", "--once"])
     assert result.exit_code == 0, result.output
-    lines = sorted(result.output.splitlines())
-    assert [line.split(":")[0] for line in lines] == ["asked", "nightly"]
-    assert all("succeeded" in line for line in lines)
+    *runs, rendering = result.output.splitlines()
+    assert [line.split(":")[0] for line in sorted(runs)] == ["asked", "nightly"]
+    assert all("succeeded" in line for line in runs)
+    assert rendering == "renditions: 5 notices rendered"  # what the runs stored, rendered before it stops
     with harvester.db.session() as session:
         nightly = session.execute(select(Partner).where(Partner.name == "nightly")).scalar_one()
         assert nightly.next_run_at is not None
+        assert backlog_size(session) == 0
     assert runner.invoke(cli, ["worker", "--once"]).output == ""  # nothing is due any more
 
 
