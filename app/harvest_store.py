@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator
@@ -132,11 +133,6 @@ def _state(run: HarvestRun, resumed: bool) -> RunState:
                     resumed=resumed)
 
 
-def _doubled(before: int, after: int) -> bool:
-    """True when `after` crosses a power of two ≥ 1024 that `before` had not reached."""
-    return after >= 1024 and after.bit_length() > max(before, 1).bit_length()
-
-
 class SqlHarvestStorage:
     """harvest.runner.HarvestStorage over the app's database."""
 
@@ -212,11 +208,6 @@ class SqlHarvestStorage:
                 session.add_all(HarvestIssue(run_id=run.run_id, partner_id=partner_id, identifier=issue.identifier,
                                              reason=issue.reason, raw=issue.raw, created=now) for issue in issues)
             row = session.get(HarvestRun, run.run_id)
-            if self.db.is_postgresql and _doubled(row.created, row.created + written.created):
-                # A harvest can grow the notice table from nothing. Plans prepared while it was small (the
-                # REF lookups of each page) must not be kept when autovacuum is off or late: ANALYZE makes
-                # PostgreSQL re-plan them. Only when the run's created count doubles (a few times a run).
-                session.execute(text("ANALYZE notice"))
             row.pages += 1
             row.created += written.created
             row.updated += written.updated
@@ -251,17 +242,31 @@ class PartnerBusy(RuntimeError):
         return f"partner {self.args[0]!r} is being harvested by another process"
 
 
+def _retrying(attempt, wait: float) -> bool:
+    """attempt() until it succeeds or `wait` seconds have passed: a run killed a moment ago releases its lock
+    when its processes (the run's and its reader's) are gone and PostgreSQL has noticed, a few ms later."""
+    deadline = time.monotonic() + wait
+    while not attempt():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 @contextmanager
-def partner_lock(db: Database, name: str) -> Iterator[None]:
-    """Hold the partner's lock for the block, or raise PartnerBusy at once."""
+def partner_lock(db: Database, name: str, wait: float = 2.0) -> Iterator[None]:
+    """Hold the partner's lock for the block, or raise PartnerBusy (after up to `wait` seconds)."""
     with db.session() as session:
         partner_id = get_partner(session, name).id
     if db.is_postgresql:
         with db.engine.connect() as connection:
-            got = connection.execute(text("SELECT pg_try_advisory_lock(:a, :b)"),
-                                     {"a": _LOCK_CLASS, "b": partner_id}).scalar()
-            connection.commit()
-            if not got:
+            def attempt() -> bool:
+                got = connection.execute(text("SELECT pg_try_advisory_lock(:a, :b)"),
+                                         {"a": _LOCK_CLASS, "b": partner_id}).scalar()
+                connection.commit()
+                return got
+
+            if not _retrying(attempt, wait):
                 raise PartnerBusy(name)
             try:
                 yield
@@ -271,11 +276,16 @@ def partner_lock(db: Database, name: str) -> Iterator[None]:
         return
     path = _sqlite_path(db.url) + f".harvest-{partner_id}.lock"
     handle = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    try:
+    def attempt() -> bool:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PartnerBusy(name) from None
+            return False
+        return True
+
+    try:
+        if not _retrying(attempt, wait):
+            raise PartnerBusy(name)
         yield
     finally:
         os.close(handle)  # closing releases the lock
@@ -315,7 +325,8 @@ def harvest_partner(db: Database, settings, name: str, *, full: bool = False, pr
         try:
             report = run_partner(config, client, SqlHarvestStorage(db), full=full, progress=progress,
                                  options=RunOptions(overlap_seconds=settings.harvest_overlap,
-                                                    max_empty_pages=settings.harvest_max_empty_pages))
+                                                    max_empty_pages=settings.harvest_max_empty_pages,
+                                                    reader=settings.harvest_reader))
         finally:
             client.close()
     _count(name, report)

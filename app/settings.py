@@ -51,6 +51,7 @@ class Settings:
     harvest_max_response_bytes: int = 64 * 1024 * 1024
     harvest_overlap: int = 300  # seconds taken off the last run's responseDate for the next `from`
     harvest_max_empty_pages: int = 10  # empty pages with a token in a row before a run fails
+    harvest_reader: str = "process"  # where pages are fetched, parsed and mapped: "process" or "thread"
     worker_poll: int = 30  # seconds between two looks at due partners
     export_batch_size: int = 2000  # notices fetched per round trip while streaming an export
     extra: dict = field(default_factory=dict)
@@ -97,9 +98,17 @@ class Settings:
             harvest_max_response_bytes=_int(env, "POP_HARVEST_MAX_RESPONSE_BYTES", 64 * 1024 * 1024),
             harvest_overlap=_int(env, "POP_HARVEST_OVERLAP", 300),
             harvest_max_empty_pages=_int(env, "POP_HARVEST_MAX_EMPTY_PAGES", 10),
+            harvest_reader=_choice(env, "POP_HARVEST_READER", ("process", "thread")),
             worker_poll=_int(env, "POP_WORKER_POLL", 30),
             export_batch_size=_int(env, "POP_EXPORT_BATCH_SIZE", 2000),
         )
+
+
+def _choice(env, name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or choices[0]
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def _rights(value: str | None) -> str:

@@ -33,8 +33,11 @@ class OAIError(HarvestError):
     """The partner answered with an OAI-PMH error."""
 
     def __init__(self, code: str, message: str = ""):
-        self.code = code
+        self.code, self.message = code, message
         super().__init__(f"partner answered OAI-PMH error {code}" + (f": {message}" if message else ""))
+
+    def __reduce__(self):  # picklable, so a reader process can raise it in the run's process
+        return type(self), (self.code, self.message)
 
 
 class BadResumptionToken(OAIError):

@@ -12,11 +12,12 @@ deleted header — which carries nothing but its identifier — names the notice
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from lxml import etree
 
-from formats.bases import Base
+from formats.bases import Base, get_base
 from formats.registry import get_format  # loads formats.pop through the registry (import order)
 from formats import pop as pop_format  # noqa: E402  (PopFormatError)
 
@@ -57,21 +58,29 @@ ROLE_FIELDS: dict[str, tuple[str, ...]] = {
 MULTI_SEPARATOR = " ; "  # several values of a role for a single-valued field are joined with it
 
 
+@lru_cache(maxsize=None)
+def _role_candidates(base_name: str, role: str) -> tuple[tuple[str, bool, bool], ...]:
+    """The fields of a base that may receive `role`, in order: (code, usable, multi)."""
+    base = get_base(base_name)
+    codes = (*base.title_fields, *ROLE_FIELDS[role]) if role == "title" else ROLE_FIELDS.get(role, ())
+    specs = [base.field_map[code] for code in dict.fromkeys(codes) if code in base.field_map]
+    return tuple((spec.code, spec.kind == "string" and spec.published, spec.multi) for spec in specs)
+
+
 def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for role, values in roles.items():
         values = [v for v in (value.strip() for value in values) if v]
         if not values:
             continue
-        candidates = (*base.title_fields, *ROLE_FIELDS[role]) if role == "title" else ROLE_FIELDS.get(role, ())
-        code = next((c for c in candidates if c in base.field_map and c not in fields), None)
-        if code is None:
+        candidate = next((c for c in _role_candidates(base.name, role) if c[0] not in fields), None)
+        if candidate is None:
             continue
-        spec = base.field_map[code]
-        if spec.kind != "string" or not spec.published:
+        code, usable, multi = candidate
+        if not usable:
             continue
         values = list(dict.fromkeys(values))
-        fields[code] = values if spec.multi else MULTI_SEPARATOR.join(values)
+        fields[code] = values if multi else MULTI_SEPARATOR.join(values)
     return fields
 
 
@@ -87,16 +96,20 @@ def _texts(element: etree._Element, path: str, ns: dict[str, str]) -> list[str]:
     return [text for text in (("".join(e.itertext())).strip() for e in element.iterfind(path, ns)) if text]
 
 
+_DC_TAG_ROLES = {f"{{{DC}}}{name}": role for name, role in DC_ROLES.items()}
+
+
 def read_oai_dc(element: etree._Element, base: Base) -> dict[str, Any]:
     if element.tag != f"{{{OAI_DC}}}dc":
         raise MappingError(f"expected an oai_dc:dc element, got {element.tag}")
     roles: dict[str, list[str]] = {}
     for child in element:
-        if not isinstance(child.tag, str) or not child.tag.startswith(f"{{{DC}}}"):
+        role = _DC_TAG_ROLES.get(child.tag)  # comments and processing instructions have no such tag
+        if role is None:
             continue
-        role = DC_ROLES.get(etree.QName(child).localname)
-        text = "".join(child.itertext()).strip()
-        if role and text:
+        text = child.text if len(child) == 0 else "".join(child.itertext())
+        text = text.strip() if text else ""
+        if text:
             roles.setdefault(role, []).append(text)
     return roles_to_fields(base, roles)
 

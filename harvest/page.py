@@ -35,10 +35,14 @@ class RawRecord:
     problem: str | None = None  # why it could not be read (then it is quarantined)
     _raw: bytes | None = None
     _element: etree._Element | None = field(default=None, repr=False)
+    _source: tuple[bytes, int] | None = field(default=None, repr=False)  # (its page as received, position)
 
     @property
     def raw(self) -> str:
         """The record's XML as received (for quarantine)."""
+        if self._raw is None and self._element is None and self._source is not None:
+            data, position = self._source  # a detached record: read its page again (rare: conflicts only)
+            self._element = read_page(data).records[position]._element
         if self._raw is None and self._element is not None:
             self._raw = etree.tostring(self._element, encoding="utf-8")
         return (self._raw or b"").decode("utf-8", errors="replace")
@@ -55,6 +59,17 @@ class Page:
     error_code: str | None = None
     error_message: str = ""
     root: etree._Element | None = None  # for Identify, ListSets…, when the page parsed as a whole
+    data: bytes | None = field(default=None, repr=False)  # the response as received
+
+    def detach(self) -> "Page":
+        """Drop the lxml trees (once the records are mapped), so the page can cross to another process;
+        a record's `raw` is then read again from the page's bytes when asked for."""
+        for position, record in enumerate(self.records):
+            if record._raw is None and record._element is not None:
+                record._source = (self.data, position)
+            record.metadata = record._element = None
+        self.root = self.data = None
+        return self
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -161,5 +176,8 @@ def read_page(data: bytes) -> Page:
     try:
         root = parse_xml(data)
     except UnsafeXML as error:
-        return _record_by_record(data, str(error))
-    return _from_tree(root)
+        page = _record_by_record(data, str(error))
+    else:
+        page = _from_tree(root)
+    page.data = data
+    return page

@@ -12,10 +12,15 @@ pages that still carry tokens fails the run after `max_empty_pages`.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Callable, Protocol, Sequence
 
 from formats.bases import Base, get_base
@@ -123,6 +128,10 @@ class RunOptions:
     overlap_seconds: int = 300
     max_empty_pages: int = 10
     max_window_restarts: int = 3
+    # Where the next page is fetched, parsed and mapped while the current one is committed: "process" (a
+    # forked reader process: parsing and validation run on another core, beside the database writes) or
+    # "thread" (one process; what a test with in-memory doubles wants).
+    reader: str = "thread"
 
 
 @dataclass
@@ -224,23 +233,65 @@ def run_partner(
     return RunReport(run.run_id, "succeeded", counters, None, run.from_date, run.resumed)
 
 
+def read_and_map(client: OAIClient, partner: PartnerConfig, base: Base, mapping: Mapping, from_date: str | None,
+                 at: Checkpoint) -> tuple[Page, PageOutcome]:
+    """Fetch the page at a checkpoint and map its records."""
+    sets: tuple[str | None, ...] = partner.sets or (None,)
+    page = client.list_records(token=at.token, metadata_prefix=partner.metadata_prefix, from_=from_date,
+                               set_spec=sets[at.set_index])
+    return page, map_page(page.records, partner, base, mapping)
+
+
+_reader: Callable[[Checkpoint], tuple[Page, PageOutcome]] | None = None  # in a reader process
+
+
+def _start_reader(client: OAIClient, partner: PartnerConfig, from_date: str | None, parent: int) -> None:
+    global _reader
+    _die_with(parent)
+    _reader = partial(read_and_map, client, partner, get_base(partner.base), get_mapping(partner.mapping_name),
+                      from_date)
+
+
+def _die_with(parent: int) -> None:
+    """A reader must not outlive its run's process (killed with SIGKILL, say): it holds copies of the run's
+    file descriptors, the partner's lock among them. On Linux the kernel kills it when the parent dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the reader then ends when its call queue closes
+        pass
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+
+def _read_detached(at: Checkpoint) -> tuple[Page, PageOutcome]:
+    """In the reader process: the page and its outcome without lxml trees, to be pickled back."""
+    page, outcome = _reader(at)
+    return page.detach(), outcome
+
+
+def _reader_executor(options: RunOptions, client: OAIClient, partner: PartnerConfig, base: Base, mapping: Mapping,
+                     from_date: str | None) -> tuple[Executor, Callable[[Checkpoint], tuple[Page, PageOutcome]]]:
+    if options.reader == "process" and "fork" in multiprocessing.get_all_start_methods():
+        # fork: the reader inherits the client as it is (settings, session, log callback), nothing to rebuild
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_start_reader, initargs=(client, partner, from_date, os.getpid()))
+        return executor, _read_detached
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"harvest-{partner.name}")
+    return executor, partial(read_and_map, client, partner, base, mapping, from_date)
+
+
 def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, run: RunState, base: Base,
            mapping: Mapping, options: RunOptions, progress) -> Counters:
-    """Fetch, map, commit, page after page. The next page is fetched and mapped in a helper thread while
-    the current one is committed (network and XML parsing overlap the database); only commits advance
-    the checkpoint, so a prefetched page that is never committed is simply fetched again on resume."""
+    """Fetch, map, commit, page after page. The next page is fetched and mapped by a reader (a process or a
+    thread, `RunOptions.reader`) while the current one is committed (network, XML parsing and validation
+    overlap the database); only commits advance the checkpoint, so a prefetched page that is never committed
+    is simply fetched again on resume."""
     sets: tuple[str | None, ...] = partner.sets or (None,)
-
-    def fetch(at: Checkpoint) -> tuple[Page, PageOutcome]:
-        page = client.list_records(token=at.token, metadata_prefix=partner.metadata_prefix,
-                                   from_=run.from_date, set_spec=sets[at.set_index])
-        return page, map_page(page.records, partner, base, mapping)
-
     checkpoint = run.checkpoint
     seen = {checkpoint.token} if checkpoint.token else set()
     empty_streak = restarts = 0
     counters = run.counters
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"harvest-{partner.name}")
+    executor, fetch = _reader_executor(options, client, partner, base, mapping, run.from_date)
     try:
         pending: Future | None = executor.submit(fetch, checkpoint) if checkpoint.set_index < len(sets) else None
         while pending is not None:
@@ -290,5 +341,16 @@ def _pages(partner: PartnerConfig, client: OAIClient, storage: HarvestStorage, r
                 raise HarvestError(problem)
             checkpoint = following
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)  # a prefetch in flight is not waited for
+        _stop(executor)
     return counters
+
+
+def _stop(executor: Executor) -> None:
+    """Stop the reader now: a prefetch in flight is not waited for. A reader process is terminated and
+    reaped before the run returns, so nothing it inherited (the partner's lock file) outlives the run."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)

@@ -45,3 +45,11 @@ def test_edm_default_rights_is_a_setting_checked_against_europeana_s_list(tmp_pa
     finally:
         create_app(Settings.from_env({"POP_SECRET_KEY": "k"}, instance_path=tmp_path))
     assert "vocab/CNE/1.0/" in get_format("edm").render(notice)
+
+
+def test_the_harvest_reader_is_a_process_unless_told_otherwise(tmp_path):
+    env = {"POP_ENV": "testing"}
+    assert Settings.from_env(env, instance_path=tmp_path).harvest_reader == "process"
+    assert Settings.from_env({**env, "POP_HARVEST_READER": "thread"}, instance_path=tmp_path).harvest_reader == "thread"
+    with pytest.raises(ConfigurationError, match="POP_HARVEST_READER must be one of process, thread"):
+        Settings.from_env({**env, "POP_HARVEST_READER": "fork"}, instance_path=tmp_path)

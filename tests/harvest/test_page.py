@@ -1,8 +1,11 @@
 """Reading OAI-PMH pages: whole when well-formed, record by record when not, never expanding entities."""
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
+from harvest.client import BadResumptionToken
 from harvest.page import BrokenPage, read_page
 from harvest.xmlsafe import UnsafeXML, parse_xml
 
@@ -88,3 +91,25 @@ def test_a_broken_latin1_page_keeps_its_declared_encoding_for_the_good_records()
     page = read_page(partner.list_records({"verb": "ListRecords", "metadataPrefix": "pop"})[1])
     assert page.records[0].metadata[0].text == "Église"
     assert page.records[1].problem.startswith("not well-formed XML")
+
+
+@pytest.mark.parametrize("bad", [None, b"form \x0c feed"], ids=["well-formed", "read-record-by-record"])
+def test_a_detached_page_crosses_processes_and_still_gives_each_record_as_received(bad):
+    """The reader process sends pages back pickled, without lxml trees; a record's raw XML (quarantined when
+    its notice conflicts) is read again from the page's bytes."""
+    records = [PartnerRecord(f"oai:x:{n}", "2026-01-01", dc(b"title %d" % n)) for n in range(3)]
+    if bad:
+        records[1] = PartnerRecord("oai:x:1", "2026-01-01", dc(bad))
+    page = read_page(page_bytes(records, token=True))
+    expected = [record.raw for record in read_page(page_bytes(records, token=True)).records]
+    copy = pickle.loads(pickle.dumps(page.detach()))
+    assert (copy.root, copy.data, [r.metadata for r in copy.records]) == (None, None, [None] * 3)
+    assert [r.identifier for r in copy.records] == ["oai:x:0", "oai:x:1", "oai:x:2"]
+    assert [r.raw for r in copy.records] == expected
+    assert "title 2" in copy.records[2].raw
+
+
+def test_partner_errors_cross_processes_whole():
+    error = pickle.loads(pickle.dumps(BadResumptionToken("badResumptionToken", "expired")))
+    assert isinstance(error, BadResumptionToken)
+    assert (error.code, str(error)) == ("badResumptionToken", "partner answered OAI-PMH error badResumptionToken: expired")
