@@ -6,6 +6,7 @@ plain COPY FROM of those rows into the same indexed tables. Reports both, and th
 
     python bench/load.py                 # 100,000 and 1,000,000 notices
     python bench/load.py --sizes 20000   # a quick run
+    python bench/load.py --keep          # keep pop_bench_load_N for bench/export_stream.py --database
 """
 from __future__ import annotations
 
@@ -49,11 +50,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the databases (pop_bench_load_N), e.g. for bench/export_stream.py")
     args = parser.parse_args()
     print("| notices | pop demo load (s) | notices/s | peak RSS (MiB) | COPY of the same rows (s) | rows' size (MiB) | ratio |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
-        with fresh_database(f"pop_bench_load_{size}") as url, tempfile.TemporaryDirectory() as tmp:
+        with fresh_database(f"pop_bench_load_{size}", keep=args.keep) as url, tempfile.TemporaryDirectory() as tmp:
             seconds, rss, _ = measured_child(
                 [sys.executable, "-m", "app", "demo", "load", "--size", str(size), "--seed", str(args.seed)],
                 cwd=ROOT, env=pop_env(url))
