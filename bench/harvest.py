@@ -3,11 +3,13 @@ the same run, a bare Sickle loop over the same feed (fetch + parse, store nothin
 
     /work/venv/bin/python bench/harvest.py --count 200000 [--page-size 100] [--database-url postgresql://…]
 
-The provider is a static one written here (this branch has no /oai yet): a separate process serving
-ListRecords pages built from one pre-rendered record (the real Joconde sample in `pop`, or an oai_dc
-record) with the REF and title changed per record — fast, so the harvester, not the provider, is timed.
-The harvester runs as `pop harvest run` in a child process whose RSS is sampled (peak, and at each
-quarter of the run: flat means it does not grow with the number of records).
+The provider is a static one written here: a separate process serving ListRecords pages built from one
+pre-rendered record (the real Joconde sample in `pop`, or an oai_dc record) with the REF and title changed
+per record — fast, so the harvester, not the provider, is timed. The harvester runs as `pop harvest run` in
+a child process; the RSS of its process tree (the run's process and its reader process) is sampled (peak,
+and at each quarter of the run: flat means it does not grow with the number of records). Then
+`pop renditions render` renders the rendering backlog the harvest left (timed apart: the harvest stores the
+notices, /oai serves them from then on; the worker renders them between runs).
 """
 from __future__ import annotations
 
@@ -123,7 +125,8 @@ def harvester(url: str, prefix: str, database_url: str, name: str) -> dict:
     samples = []
     while process.poll() is None:
         try:
-            samples.append((time.perf_counter() - started, watched.memory_info().rss))
+            tree = [watched, *watched.children(recursive=True)]
+            samples.append((time.perf_counter() - started, sum(p.memory_info().rss for p in tree)))
         except psutil.NoSuchProcess:
             break
         time.sleep(0.25)
@@ -132,7 +135,11 @@ def harvester(url: str, prefix: str, database_url: str, name: str) -> dict:
     if process.returncode:
         raise SystemExit(f"harvest failed: {summary}")
     quarters = [max((rss for t, rss in samples if t <= elapsed * q), default=0) / 2**20 for q in (0.25, 0.5, 0.75, 1)]
-    return {"seconds": elapsed, "summary": summary, "peak_rss_mb": max(rss for _, rss in samples) / 2**20,
+    render_started = time.perf_counter()
+    rendered = subprocess.run([*pop, "renditions", "render"], cwd=ROOT, env=env, check=True, capture_output=True,
+                              text=True).stdout.strip()
+    return {"seconds": elapsed, "summary": summary, "render_seconds": time.perf_counter() - render_started,
+            "rendered": rendered, "peak_rss_mb": max(rss for _, rss in samples) / 2**20,
             "rss_by_quarter_mb": [round(q, 1) for q in quarters]}
 
 
@@ -177,6 +184,7 @@ def main() -> None:
                 "harvester_peak_rss_mb": round(result["peak_rss_mb"], 1),
                 "harvester_rss_by_quarter_mb": result["rss_by_quarter_mb"],
                 "summary": result["summary"],
+                "backlog_render_seconds": round(result["render_seconds"], 1), "backlog": result["rendered"],
             }), flush=True)
             # the second prefix writes the same REFs: a new partner would conflict, so start clean
             from sqlalchemy import create_engine as engine_for
