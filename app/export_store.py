@@ -36,10 +36,15 @@ class ExportRow(NamedTuple):
 
 
 def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -> Iterator[ExportRow]:
-    """The notices an export query selects, oldest datestamp first. `fields` travel as JSON text, parsed here
-    by orjson: half the cost of the driver's JSON loading through SQLAlchemy's result processing."""
+    """The notices an export query selects, oldest datestamp first. `fields` travel as JSON text (as UTF-8
+    bytes on PostgreSQL: no decoding by the driver, and orjson reads bytes fastest), parsed here by orjson:
+    half the cost of the driver's JSON loading through SQLAlchemy's result processing. Rows are read with
+    Core, not the ORM: nothing here needs ORM objects."""
+    fields = cast(NoticeRow.fields, Text)
+    if session.bind.dialect.name == "postgresql":
+        fields = func.convert_to(fields, "UTF8")
     statement = (
-        select(NoticeRow.ref, cast(NoticeRow.fields, Text), NoticeRow.deleted)
+        select(NoticeRow.ref, fields, NoticeRow.deleted)
         .where(NoticeRow.base == query.base.name)
         .order_by(NoticeRow.datestamp, NoticeRow.id)
     )
@@ -52,7 +57,8 @@ def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -
     if query.until:
         statement = statement.where(NoticeRow.datestamp <= query.until)
     loads = orjson.loads
-    for ref, fields, deleted in session.execute(statement.execution_options(yield_per=batch)):
+    streamed = statement.execution_options(yield_per=batch)  # a server-side cursor, fetched in batches
+    for ref, fields, deleted in session.connection().execute(streamed):
         yield ExportRow(ref, loads(fields), deleted)
 
 
