@@ -26,7 +26,7 @@ _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
 _ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source)
 # The fields of a live notice whose renditions are not stored yet (else NULL: nothing more is read).
-_PENDING = case((and_(_N.rendered.is_(False), _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
+_PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
 
 
 def _item(row, prefix: str | None, with_metadata: bool) -> Item | None:
@@ -99,7 +99,7 @@ class SqlRepository:
             query = query.where(_N.datestamp <= selection.until)
         # A notice is in a format's lists when it has a rendition in it, or is a tombstone, or waits in the
         # rendering backlog (then `_item` renders it, and drops it if it is not eligible to the format).
-        return query.where(or_(_R.notice_id.is_not(None), _N.deleted, _N.rendered.is_(False)))
+        return query.where(or_(_R.notice_id.is_not(None), _N.deleted, ~_N.rendered))
 
     def _joined(self, selection: Selection):
         return NoticeRow.__table__.outerjoin(

@@ -222,12 +222,16 @@ def _insert_notices(session: Session, rows: list[dict]) -> list[int]:
     # statistics the planner takes it for tiny and looks REFs up by scanning every notice of the base, each
     # batch slower than the last; ANALYZE, when the live rows are twice what the statistics say (a few times
     # a load, ~100 ms each at a million rows), keeps it on the REF index.
-    cursor.execute("SELECT c.reltuples, s.n_live_tup FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid"
-                   " WHERE c.oid = 'notice'::regclass")
-    estimated, live = cursor.fetchone()
-    if _outgrown(estimated, live + len(rows)):
-        cursor.execute("ANALYZE notice")
+    _analyze_if_outgrown(cursor, "notice", len(rows))
     return ids
+
+
+def _analyze_if_outgrown(cursor, table: str, added: int) -> None:
+    cursor.execute("SELECT c.reltuples, s.n_live_tup FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                   " WHERE c.oid = %s::regclass", (table,))
+    estimated, live = cursor.fetchone()
+    if _outgrown(estimated, live + added):
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _outgrown(estimated: float, live: int) -> bool:
@@ -243,6 +247,7 @@ def _insert_renditions(session: Session, rows: list[dict]) -> None:
     with cursor.copy("COPY rendition (notice_id, format, version, xml) FROM STDIN") as copy:
         for row in rows:
             copy.write_row((row["notice_id"], row["format"], row["version"], row["xml"]))
+    _analyze_if_outgrown(cursor, "rendition", len(rows))  # its deletions look notices up by id, too
 
 
 def delete_notices(
@@ -280,34 +285,39 @@ def delete_notices(
     return summary
 
 
-def render_backlog(session: Session, limit: int = 500) -> int:
-    """Render and store the renditions of up to `limit` notices of the rendering backlog (oldest first), in
-    the caller's transaction; returns how many. Datestamps do not move: the provider already served these
+def render_backlog(session: Session, limit: int = 500, after: int = 0) -> tuple[int, int]:
+    """Render and store the renditions of up to `limit` notices of the rendering backlog whose id is above
+    `after` (oldest first), in the caller's transaction; returns (how many, the last id), so a caller walks the
+    backlog without rescanning what it has rendered. Datestamps do not move: the provider already served these
     notices, rendered on read by the same renderers. On PostgreSQL the rows are locked (SKIP LOCKED), so
     several renderers share the backlog and a concurrent write of the same notice waits for the commit."""
-    query = (select(NoticeRow).where(NoticeRow.rendered.is_(False), NoticeRow.deleted.is_(False))
+    # `NOT rendered`: the partial index's own predicate (`rendered IS false` would not use it)
+    query = (select(NoticeRow).where(~NoticeRow.rendered, NoticeRow.deleted.is_(False), NoticeRow.id > after)
              .order_by(NoticeRow.id).limit(limit))
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.execute(query).scalars().all()
     if not rows:
-        return 0
+        return 0, after
     ids = [row.id for row in rows]
+    # A notice in the backlog has no renditions (every write that puts one there drops them in the same
+    # transaction); the delete is a cheap guard (an index lookup per notice) against a store edited by hand.
     session.execute(delete(Rendition).where(Rendition.notice_id.in_(ids)))
     renditions = [r for row in rows for r in _rendition_rows(row.id, render_all(row_to_notice(row)))]
     if renditions:
         _insert_renditions(session, renditions)
     session.execute(update(NoticeRow).where(NoticeRow.id.in_(ids)).values(rendered=True))
-    return len(rows)
+    return len(rows), ids[-1]
 
 
 def render_pending(db, *, batch_size: int = 500, budget: float | None = None, progress=None) -> int:
     """Work through the rendering backlog, one transaction per batch, until it is empty or `budget` seconds
-    have passed (the worker keeps its loop responsive); returns how many notices were rendered."""
-    started, done = time.monotonic(), 0
+    have passed (the worker keeps its loop responsive); returns how many notices were rendered. A notice
+    written again meanwhile (behind the walk) is left to the next call."""
+    started, done, after = time.monotonic(), 0, 0
     while budget is None or time.monotonic() - started < budget:
         with db.session() as session:
-            count = render_backlog(session, batch_size)
+            count, after = render_backlog(session, batch_size, after)
         if not count:
             break
         done += count
@@ -319,7 +329,7 @@ def render_pending(db, *, batch_size: int = 500, budget: float | None = None, pr
 def backlog_size(session: Session) -> int:
     """How many live notices wait for their renditions."""
     return session.execute(select(func.count()).select_from(NoticeRow)
-                           .where(NoticeRow.rendered.is_(False), NoticeRow.deleted.is_(False))).scalar_one()
+                           .where(~NoticeRow.rendered, NoticeRow.deleted.is_(False))).scalar_one()
 
 
 def bump_state(session: Session, now: datetime | None = None) -> None:

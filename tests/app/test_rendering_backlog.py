@@ -119,7 +119,7 @@ def test_a_write_during_the_backlog_drops_stale_renditions_and_defers_again(db):
         assert session.execute(select(func.count()).select_from(Rendition)
                                .where(Rendition.notice_id == row.id)).scalar_one() == 0
     with db.session() as session:
-        assert render_backlog(session) == 1
+        assert render_backlog(session)[0] == 1
     with db.session() as session:
         xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == row.id,
                                                           Rendition.format == "oai_dc")).scalar_one()
