@@ -1,7 +1,8 @@
 """The OAI-PMH provider's storage, in SQL: keyset pages over (datestamp, id) on the notice indexes, renditions
 joined and copied as stored. A notice still in the rendering backlog (`rendered` false: a harvest deferred its
-renditions) is rendered here, on read, by the same renderers that will store it. Implements `protocols.oaipmh.Repository`; `CachedRepository` adds flask-caching
-of what is costly and rarely changes (earliest datestamp, sets, list sizes), keyed on the store version."""
+renditions) is rendered here, on read, by the same renderers that will store it. Implements
+`protocols.oaipmh.Repository`; `CachedRepository` adds flask-caching of what is costly and rarely changes
+(earliest datestamp, sets, list sizes), keyed on the store version."""
 from __future__ import annotations
 
 import hashlib
@@ -13,11 +14,10 @@ from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
 from formats.bases import BASES
+from formats.notice import Notice
+from formats.registry import get_format, public_notice
 from protocols.oaipmh import Item, Selection, SetCatalog
 from protocols.oaipmh.repository import ProducerSet
-
-from formats.registry import get_format, public_notice
-from formats.notice import Notice
 
 from .models import NoticeRow, Partner, Rendition
 from .store import store_version
