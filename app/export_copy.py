@@ -1,0 +1,134 @@
+"""CSV exports made by PostgreSQL: `COPY (SELECT …) TO STDOUT WITH (FORMAT csv)` writes the rows, Python only
+passes them on. Byte for byte what `protocols.export.writers.CsvEncoder` writes from the same notices.
+
+Why it is the same bytes:
+- COPY quotes a cell exactly when `csv.writer` does (QUOTE_MINIMAL: it holds the delimiter, `"`, CR or LF;
+  quotes doubled), and writes NULL as an empty unquoted cell; a stored notice has no empty value (validation
+  drops them), so every empty cell is NULL. COPY ends rows with LF: each row is turned into CRLF here.
+- the cells are computed from the jsonb text of each field, as `formats.tabular` encodes the parsed value:
+  a text as is (`->>`); a list of texts joined by `|` (`["a", "b"]` → `a|b`); a list of numbers likewise;
+  an object or a list of objects as compact JSON (jsonb's `": "` and `", "` separators outside strings
+  tightened by one regular expression). These are exact when the notice's JSON text holds no backslash (no
+  escaped character: strings are their text between quotes), no `|` (no value to escape), and only numbers
+  that Python writes back as jsonb wrote them (no float with trailing zeros, 16 digits or more, or below
+  1e-4: see `_UNSAFE`).
+- a notice that does not meet that (a handful in real data: a backslash in a title, a `|` in a value) is
+  written by Python: its row carries the notice's JSON (hex-encoded, so COPY never quotes it) in a first
+  column that is empty for every other row, and `CsvEncoder` encodes it as it encodes any notice.
+- tombstones (`deleted=include`): REF and the `_deleted` marker, as the encoder writes them.
+tests/app/test_export_copy.py checks both writers agree on the demo notices and on adversarial values.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import orjson
+from psycopg import sql
+from sqlalchemy.orm import Session
+
+from formats.bases import Field
+from protocols.export.query import ExportQuery
+from protocols.export.writers import CsvEncoder
+
+# Whole-notice conditions for PostgreSQL's cells to be the encoder's (matched on the notice's JSON text, so
+# also on strings: a false alarm only sends a notice down the Python path). A backslash (an escaped
+# character), a `|`; a run of 16 digits and a point (a float Python would write in another form), a float
+# below 1e-4 (`0.0000…`, which Python writes with an exponent), a fraction ending in 0 other than `.0`.
+_UNSAFE = r'[\\|]|[0-9.]{17}|0\.0000|\.[0-9]*[0-9]0[^0-9]'
+ROWS_PER_CHUNK = 512  # rows joined into one chunk of the HTTP response
+
+
+def _json_text(spec: Field) -> sql.Composable:
+    return sql.SQL("(fields->{})::text").format(sql.Literal(spec.code))
+
+
+def _cell(spec: Field) -> sql.Composable:
+    if spec.kind == "object":
+        # compact JSON: drop the space jsonb writes after `:` and `,`, outside strings (matched whole, so
+        # never touched: with no backslash, a string is `"` … `"`).
+        return sql.SQL("""regexp_replace({}, '("[^"]*")|([:,]) ', '\\1\\2', 'g')""").format(_json_text(spec))
+    if spec.kind == "number" and spec.multi:
+        return sql.SQL("left(substr(replace({}, ', ', '|'), 2), -1)").format(_json_text(spec))  # [1, 2] → 1|2
+    if spec.multi:
+        # ["a", "b"] → a|b: with no backslash nor `|` in the JSON text, `", "` only separates values; else
+        # each value escaped (`\` → `\\`, `|` → `\|`) and joined, in SQL too.
+        text = _json_text(spec)
+        return sql.SQL(
+            "CASE WHEN strpos({text}, '\\') = 0 AND strpos({text}, '|') = 0 "
+            "THEN left(substr(replace({text}, '\", \"', '|'), 3), -2) "
+            "WHEN fields ? {code} THEN (SELECT string_agg(replace(replace(value, '\\', '\\\\'), '|', '\\|'), '|' "
+            "ORDER BY position) FROM jsonb_array_elements_text(fields->{code}) WITH ORDINALITY AS v(value, position)) "
+            "END"
+        ).format(text=text, code=sql.Literal(spec.code))
+    return sql.SQL("fields->>{}").format(sql.Literal(spec.code))
+
+
+def copy_statement(query: ExportQuery) -> sql.Composed:
+    """The COPY of an export query: a first column with the hex JSON of notices Python must write (NULL for
+    the others), then the layout's cells (and the `_deleted` marker), in (datestamp, id) order."""
+    layout = query.layout
+    field_map = query.base.field_map
+    json_cells = [_json_text(field_map[code]) for code in layout.columns if field_map[code].kind != "string"]
+    safe = (sql.SQL("concat({}) !~ {}").format(sql.SQL(", ").join(json_cells), sql.Literal(_UNSAFE))
+            if json_cells else sql.SQL("true"))
+    fallback = sql.SQL("CASE WHEN NOT ({}) THEN encode(convert_to(fields::text, 'UTF8'), 'hex') END").format(safe)
+    cells = []
+    for code in layout.columns:
+        cell = _cell(field_map[code])
+        if layout.include_deleted:
+            cell = (sql.SQL("CASE WHEN deleted THEN ref ELSE {} END") if code == "REF"
+                    else sql.SQL("CASE WHEN NOT deleted THEN {} END")).format(cell)
+        cells.append(cell)
+    if layout.include_deleted:
+        fallback = sql.SQL("CASE WHEN NOT deleted THEN {} END").format(fallback)
+        cells.append(sql.SQL("CASE WHEN deleted THEN 'true' END"))
+    conditions = [sql.SQL("base = {}").format(sql.Literal(query.base.name))]
+    if not query.include_deleted:
+        conditions.append(sql.SQL("NOT deleted"))
+    if query.producer_slug:
+        conditions.append(sql.SQL("producer_slug = {}").format(sql.Literal(query.producer_slug)))
+    if query.since:
+        conditions.append(sql.SQL("datestamp >= {}").format(sql.Literal(query.since)))
+    if query.until:
+        conditions.append(sql.SQL("datestamp <= {}").format(sql.Literal(query.until)))
+    return sql.SQL(
+        "COPY (SELECT {fallback}, {cells} FROM notice WHERE {conditions} ORDER BY datestamp, id) "
+        "TO STDOUT WITH (FORMAT csv, DELIMITER {delimiter})"
+    ).format(fallback=fallback, cells=sql.SQL(", ").join(cells), conditions=sql.SQL(" AND ").join(conditions),
+             delimiter=sql.Literal(query.delimiter))
+
+
+class _Fallback:
+    """A notice of a COPY row that Python encodes (`CsvEncoder` needs `ref`, `fields`, `deleted`)."""
+
+    __slots__ = ("ref", "fields", "deleted")
+
+    def __init__(self, fields: dict):
+        self.fields = fields
+        self.ref = fields.get("REF")
+        self.deleted = False
+
+
+def csv_stream(session: Session, query: ExportQuery, encoder: CsvEncoder) -> Iterator[bytes]:
+    """The CSV export of `query` as byte chunks: `encoder.head()`, then rows made by PostgreSQL (COPY within
+    the session's transaction: one consistent snapshot, streamed, memory flat)."""
+    yield encoder.head()
+    connection = session.connection().connection.driver_connection
+    statement = copy_statement(query)
+    chunk: list[bytes] = []
+    append = chunk.append
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for data in copy:  # one row per message, ending with LF
+            row = bytes(data)
+            if row[0] == 44 or row[0] == 59:  # the delimiter (`,` or `;`): no fallback
+                append(row[1:-1])
+            else:
+                hex_json, _, _ = row.partition(query.delimiter.encode())
+                append(encoder.rows([_Fallback(orjson.loads(bytes.fromhex(hex_json.decode())))])[:-2])
+            if len(chunk) >= ROWS_PER_CHUNK:
+                chunk.append(b"")
+                yield b"\r\n".join(chunk)
+                chunk.clear()
+    if chunk:
+        chunk.append(b"")
+        yield b"\r\n".join(chunk)
