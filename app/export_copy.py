@@ -6,15 +6,15 @@ Why it is the same bytes:
   quotes doubled), and writes NULL as an empty unquoted cell; a stored notice has no empty value (validation
   drops them), so every empty cell is NULL. COPY ends rows with LF: each row is turned into CRLF here.
 - the cells are computed from the jsonb text of each field, as `formats.tabular` encodes the parsed value:
-  a text as is (`->>`); a list of texts joined by `|` (`["a", "b"]` → `a|b`); a list of numbers likewise;
-  an object or a list of objects as compact JSON (jsonb's `": "` and `", "` separators outside strings
-  tightened by one regular expression). These are exact when the notice's JSON text holds no backslash (no
-  escaped character: strings are their text between quotes), no `|` (no value to escape), and only numbers
-  that Python writes back as jsonb wrote them (no float with trailing zeros, 16 digits or more, or below
-  1e-4: see `_UNSAFE`).
-- a notice that does not meet that (a handful in real data: a backslash in a title, a `|` in a value) is
-  written by Python: its row carries the notice's JSON (hex-encoded, so COPY never quotes it) in a first
-  column that is empty for every other row, and `CsvEncoder` encodes it as it encodes any notice.
+  a text as is (`->>`); a list of texts joined by `|` (`["a", "b"]` → `a|b`, a `|` inside a value escaped
+  as `\\|`); a list of numbers likewise; an object or a list of objects as compact JSON (jsonb's `": "` and
+  `", "` separators outside strings tightened by one regular expression). These are exact when the JSON
+  text of the lists and objects holds no backslash (no escaped character: a string is its text between
+  quotes) and only numbers that Python writes back as jsonb wrote them (no float with a fraction ending in
+  0 other than `.0`, 16 digits or more, or below 1e-4: see `_UNSAFE`). Texts are exact whatever they hold.
+- a notice that does not meet that (few: a `"` or a line break inside a value of a list) is written by
+  Python: its row carries the notice's JSON (hex-encoded, so COPY never quotes it) in a first column that
+  is empty for every other row, and `CsvEncoder` encodes it as it encodes any notice.
 - tombstones (`deleted=include`): REF and the `_deleted` marker, as the encoder writes them.
 tests/app/test_export_copy.py checks both writers agree on the demo notices and on adversarial values.
 """
@@ -30,11 +30,11 @@ from formats.bases import Field
 from protocols.export.query import ExportQuery
 from protocols.export.writers import CsvEncoder
 
-# Whole-notice conditions for PostgreSQL's cells to be the encoder's (matched on the notice's JSON text, so
-# also on strings: a false alarm only sends a notice down the Python path). A backslash (an escaped
-# character), a `|`; a run of 16 digits and a point (a float Python would write in another form), a float
-# below 1e-4 (`0.0000…`, which Python writes with an exponent), a fraction ending in 0 other than `.0`.
-_UNSAFE = r'[\\|]|[0-9.]{17}|0\.0000|\.[0-9]*[0-9]0[^0-9]'
+# When PostgreSQL's cells for objects and numbers may differ from the encoder's (matched on their JSON text,
+# strings included: a false alarm only sends a notice down the Python path): a backslash (an escaped
+# character), a run of 16 digits and points (a float Python writes in another form), a float below 1e-4
+# (`0.0000…`, which Python writes with an exponent), a fraction ending in 0 other than `.0`.
+_UNSAFE = r'\\|[0-9.]{17}|0\.0000|\.[0-9]*[0-9]0[^0-9]'
 ROWS_PER_CHUNK = 512  # rows joined into one chunk of the HTTP response
 
 
@@ -50,16 +50,10 @@ def _cell(spec: Field) -> sql.Composable:
     if spec.kind == "number" and spec.multi:
         return sql.SQL("left(substr(replace({}, ', ', '|'), 2), -1)").format(_json_text(spec))  # [1, 2] → 1|2
     if spec.multi:
-        # ["a", "b"] → a|b: with no backslash nor `|` in the JSON text, `", "` only separates values; else
-        # each value escaped (`\` → `\\`, `|` → `\|`) and joined, in SQL too.
-        text = _json_text(spec)
-        return sql.SQL(
-            "CASE WHEN strpos({text}, '\\') = 0 AND strpos({text}, '|') = 0 "
-            "THEN left(substr(replace({text}, '\", \"', '|'), 3), -2) "
-            "WHEN fields ? {code} THEN (SELECT string_agg(replace(replace(value, '\\', '\\\\'), '|', '\\|'), '|' "
-            "ORDER BY position) FROM jsonb_array_elements_text(fields->{code}) WITH ORDINALITY AS v(value, position)) "
-            "END"
-        ).format(text=text, code=sql.Literal(spec.code))
+        # ["a", "b"] → a|b: `|` in values escaped as `\|`, then the `", "` between values made `|` (a value's
+        # `"` would be `\"`: with no backslash in the JSON text, `", "` only separates values)
+        return sql.SQL("left(substr(replace(replace({}, '|', '\\|'), '\", \"', '|'), 3), -2)").format(
+            _json_text(spec))
     return sql.SQL("fields->>{}").format(sql.Literal(spec.code))
 
 
@@ -68,10 +62,14 @@ def copy_statement(query: ExportQuery) -> sql.Composed:
     the others), then the layout's cells (and the `_deleted` marker), in (datestamp, id) order."""
     layout = query.layout
     field_map = query.base.field_map
-    json_cells = [_json_text(field_map[code]) for code in layout.columns if field_map[code].kind != "string"]
-    safe = (sql.SQL("concat({}) !~ {}").format(sql.SQL(", ").join(json_cells), sql.Literal(_UNSAFE))
-            if json_cells else sql.SQL("true"))
-    fallback = sql.SQL("CASE WHEN NOT ({}) THEN encode(convert_to(fields::text, 'UTF8'), 'hex') END").format(safe)
+    lists = [_json_text(field_map[code]) for code in layout.columns
+             if field_map[code].kind == "string" and field_map[code].multi]
+    objects = [_json_text(field_map[code]) for code in layout.columns if field_map[code].kind != "string"]
+    checks = [sql.SQL("strpos(concat({}), '\\') > 0").format(sql.SQL(", ").join(lists))] if lists else []
+    if objects:
+        checks.append(sql.SQL("concat({}) ~ {}").format(sql.SQL(", ").join(objects), sql.Literal(_UNSAFE)))
+    unsafe = sql.SQL(" OR ").join(checks) if checks else sql.SQL("false")
+    fallback = sql.SQL("CASE WHEN {} THEN encode(convert_to(fields::text, 'UTF8'), 'hex') END").format(unsafe)
     cells = []
     for code in layout.columns:
         cell = _cell(field_map[code])
@@ -115,15 +113,23 @@ def csv_stream(session: Session, query: ExportQuery, encoder: CsvEncoder) -> Ite
     yield encoder.head()
     connection = session.connection().connection.driver_connection
     statement = copy_statement(query)
+    with connection.cursor() as cursor:
+        # JIT compiling a hundred cell expressions costs more than it saves here (seconds per base)
+        cursor.execute("SET LOCAL jit = off")
+        yield from _rows(cursor, statement, query, encoder)
+
+
+def _rows(cursor, statement: sql.Composed, query: ExportQuery, encoder: CsvEncoder) -> Iterator[bytes]:
+    delimiter = query.delimiter.encode()
     chunk: list[bytes] = []
     append = chunk.append
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+    with cursor.copy(statement) as copy:
         for data in copy:  # one row per message, ending with LF
             row = bytes(data)
-            if row[0] == 44 or row[0] == 59:  # the delimiter (`,` or `;`): no fallback
+            if row[0] == delimiter[0]:  # the first column is empty: PostgreSQL's row
                 append(row[1:-1])
             else:
-                hex_json, _, _ = row.partition(query.delimiter.encode())
+                hex_json, _, _ = row.partition(delimiter)
                 append(encoder.rows([_Fallback(orjson.loads(bytes.fromhex(hex_json.decode())))])[:-2])
             if len(chunk) >= ROWS_PER_CHUNK:
                 chunk.append(b"")
