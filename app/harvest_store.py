@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from harvest.partner import PartnerConfig
@@ -138,9 +138,12 @@ class SqlHarvestStorage:
 
     def __init__(self, db: Database):
         self.db = db
+        self._partner_ids: dict[str, int] = {}
 
     def _partner_id(self, session: Session, partner: PartnerConfig) -> int:
-        return get_partner(session, partner.name).id
+        if partner.name not in self._partner_ids:  # a partner's id never changes
+            self._partner_ids[partner.name] = get_partner(session, partner.name).id
+        return self._partner_ids[partner.name]
 
     def last_success_response_date(self, partner: PartnerConfig) -> str | None:
         with self.db.session() as session:
@@ -203,22 +206,23 @@ class SqlHarvestStorage:
                                         record.raw if record else None))
                 else:
                     unchanged += 1  # a deleted header for a notice we never had: nothing to do
-            partner_id = self._partner_id(session, partner)
             if issues:
+                partner_id = self._partner_id(session, partner)
                 session.add_all(HarvestIssue(run_id=run.run_id, partner_id=partner_id, identifier=issue.identifier,
                                              reason=issue.reason, raw=issue.raw, created=now) for issue in issues)
-            row = session.get(HarvestRun, run.run_id)
-            row.pages += 1
-            row.created += written.created
-            row.updated += written.updated
-            row.unchanged += unchanged
-            row.deleted += deleted.deleted
-            row.quarantined += len(issues)
-            row.resumption_token = checkpoint.encode()
-            row.heartbeat = now
-            if row.response_date is None:
-                row.response_date = response_date
-            return _counters(row)
+            # Counters and checkpoint in one statement (Core: no ORM load and flush of the run each page)
+            table = HarvestRun.__table__
+            row = session.execute(
+                update(table).where(table.c.id == run.run_id).values(
+                    pages=table.c.pages + 1, created=table.c.created + written.created,
+                    updated=table.c.updated + written.updated, unchanged=table.c.unchanged + unchanged,
+                    deleted=table.c.deleted + deleted.deleted, quarantined=table.c.quarantined + len(issues),
+                    resumption_token=checkpoint.encode(), heartbeat=now,
+                    response_date=func.coalesce(table.c.response_date, response_date))
+                .returning(table.c.pages, table.c.created, table.c.updated, table.c.unchanged, table.c.deleted,
+                           table.c.quarantined)
+            ).one()
+            return Counters(*row)
 
     def finish_run(self, run: RunState, partner: PartnerConfig, status: str, error: str | None) -> None:
         now = utcnow()

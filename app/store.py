@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import String, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base, slugify
@@ -143,7 +144,7 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         for row in session.execute(
             select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
                    NoticeRow.content_hash, NoticeRow.deleted, NoticeRow.rendered)
-            .where(NoticeRow.base == base_name, NoticeRow.ref.in_([p.notice.ref for p in batch]))
+            .where(NoticeRow.base == base_name, _ref_among(session, [p.notice.ref for p in batch]))
         )
     }
     inserts: list[tuple[PreparedNotice, dict]] = []
@@ -194,6 +195,14 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
     if renditions:
         _insert_renditions(session, renditions)
     return summary
+
+
+def _ref_among(session: Session, refs: list[str]):
+    """`ref IN (…)`; on PostgreSQL `ref = ANY(:refs)`, one array parameter: the statement is the same text
+    whatever the number of REFs, so neither SQLAlchemy nor psycopg renders a hundred placeholders a batch."""
+    if session.bind.dialect.name == "postgresql":
+        return NoticeRow.ref == any_(bindparam("refs", refs, type_=ARRAY(String)))
+    return NoticeRow.ref.in_(refs)
 
 
 _NOTICE_COLUMNS = ("id", "base", "ref", "fields", "producer", "producer_slug", "source", "source_identifier",
@@ -262,9 +271,9 @@ def delete_notices(
         row.ref: row
         for row in session.execute(
             select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.deleted)
-            .where(NoticeRow.base == base_name, NoticeRow.ref.in_(refs))
+            .where(NoticeRow.base == base_name, _ref_among(session, refs))
         )
-    }
+    } if refs else {}
     doomed = []
     for ref in refs:
         row = rows.get(ref)
