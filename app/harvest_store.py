@@ -24,7 +24,7 @@ from harvest.schedule import is_due, next_run
 
 from .db import Database
 from .models import HarvestIssue, HarvestRun, Partner
-from .store import delete_notices, utcnow, write_notices
+from .store import PreparedNotice, delete_notices, utcnow, write_notices
 
 UNFINISHED = ("running", "interrupted")
 _LOCK_CLASS = 0x504F50  # "POP": first key of the advisory lock; the partner id is the second
@@ -195,7 +195,9 @@ class SqlHarvestStorage:
         with self.db.session() as session:
             # Renditions are deferred to the rendering backlog (the worker renders it between runs): rendering
             # four formats would otherwise be most of a harvest's time. Until then /oai renders them on read.
-            written = write_notices(session, outcome.notices, now=now, source_datestamps=outcome.source_datestamps,
+            notices = [PreparedNotice(notice, outcome.prints[notice.ref]) if notice.ref in outcome.prints else notice
+                       for notice in outcome.notices]
+            written = write_notices(session, notices, now=now, source_datestamps=outcome.source_datestamps,
                                     render=False)
             deleted = delete_notices(session, partner.base, outcome.deletions, source=partner.name, now=now)
             unchanged = written.unchanged + deleted.unchanged

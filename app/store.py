@@ -15,7 +15,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from sqlalchemy import String, any_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -139,14 +139,7 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
     base = get_base(base_name)
     batch = [item if isinstance(item, PreparedNotice) else PreparedNotice(item, fingerprint(base, item.fields))
              for item in items]
-    existing = {
-        row.ref: row
-        for row in session.execute(
-            select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash,
-                   NoticeRow.content_hash, NoticeRow.deleted, NoticeRow.rendered)
-            .where(NoticeRow.base == base_name, _ref_among(session, [p.notice.ref for p in batch]))
-        )
-    }
+    existing = {row.ref: row for row in _existing(session, base_name, [p.notice.ref for p in batch])}
     inserts: list[tuple[PreparedNotice, dict]] = []
     updates: list[dict] = []
     rerender: list[tuple[int, PreparedNotice]] = []
@@ -186,7 +179,7 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         stale = [notice_id for notice_id, _ in (*rerender, *deferred)]
         session.execute(delete(Rendition).where(Rendition.notice_id.in_(stale)))
     if inserts:
-        ids = _insert_notices(session, [values for _, values in inserts])
+        ids = _insert_notices(session, [values for _, values in inserts], ids=render)
         if render:
             rerender.extend(zip(ids, (prepared for prepared, _ in inserts)))
         summary.created += len(inserts)
@@ -205,12 +198,39 @@ def _ref_among(session: Session, refs: list[str]):
     return NoticeRow.ref.in_(refs)
 
 
+class _Existing(NamedTuple):
+    id: int
+    ref: str
+    source: str
+    fields_hash: str
+    content_hash: str
+    deleted: bool
+    rendered: bool
+
+
+_EXISTING = select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash, NoticeRow.content_hash,
+                   NoticeRow.deleted, NoticeRow.rendered)
+
+
+def _existing(session: Session, base_name: str, refs: list[str]) -> list[_Existing]:
+    """What the store holds of these REFs of a base. Once per batch of every write: on PostgreSQL a prepared
+    statement sent by the driver itself (SQLAlchemy's ORM execution costs more than the lookup)."""
+    if session.bind.dialect.name == "postgresql":
+        cursor = session.connection().connection.driver_connection.cursor()
+        cursor.execute("SELECT id, ref, source, fields_hash, content_hash, deleted, rendered FROM notice"
+                       " WHERE base = %s AND ref = ANY(%s)", (base_name, refs), prepare=True)
+        return [_Existing(*row) for row in cursor.fetchall()]
+    return [_Existing(*row) for row in session.execute(
+        _EXISTING.where(NoticeRow.base == base_name, NoticeRow.ref.in_(refs)))]
+
+
 _NOTICE_COLUMNS = ("id", "base", "ref", "fields", "producer", "producer_slug", "source", "source_identifier",
                    "source_datestamp", "content_hash", "fields_hash", "created", "datestamp", "deleted", "rendered")
 
 
-def _insert_notices(session: Session, rows: list[dict]) -> list[int]:
-    """Insert new notices (`fields` as canonical JSON text) and return their ids, in order.
+def _insert_notices(session: Session, rows: list[dict], ids: bool = True) -> list[int]:
+    """Insert new notices (`fields` as canonical JSON text) and return their ids, in order (with `ids`; without,
+    an empty list: a harvest, which renders later, does not need them).
 
     On PostgreSQL: ids drawn from the sequence, rows sent with COPY — the bulk path of demo loads and large
     imports, within a small factor of a bare COPY. Elsewhere: a multi-row INSERT … RETURNING."""
@@ -220,24 +240,27 @@ def _insert_notices(session: Session, rows: list[dict]) -> list[int]:
         return list(session.execute(
             insert(NoticeRow).returning(NoticeRow.id, sort_by_parameter_order=True), rows).scalars())
     cursor = session.connection().connection.driver_connection.cursor()
-    cursor.execute("SELECT nextval(pg_get_serial_sequence('notice', 'id')) FROM generate_series(1, %s)",
-                   (len(rows),))
-    ids = [value for (value,) in cursor.fetchall()]
-    with cursor.copy(f"COPY notice ({', '.join(_NOTICE_COLUMNS)}) FROM STDIN") as copy:
-        for notice_id, row in zip(ids, rows):
+    columns = _NOTICE_COLUMNS if ids else _NOTICE_COLUMNS[1:]  # without ids: the column's default draws them
+    drawn: list[int] = []
+    if ids:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('notice', 'id')) FROM generate_series(1, %s)",
+                       (len(rows),))
+        drawn = [value for (value,) in cursor.fetchall()]
+        for notice_id, row in zip(drawn, rows):
             row["id"] = notice_id
-            copy.write_row([row[column] for column in _NOTICE_COLUMNS])
+    with cursor.copy(f"COPY notice ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
     # The table grows from nothing in a demo load or a first harvest (or again after a TRUNCATE). With stale
     # statistics the planner takes it for tiny and looks REFs up by scanning every notice of the base, each
     # batch slower than the last; ANALYZE, when the live rows are twice what the statistics say (a few times
     # a load, ~100 ms each at a million rows), keeps it on the REF index.
     _analyze_if_outgrown(cursor, "notice", len(rows))
-    return ids
+    return drawn
 
 
 def _analyze_if_outgrown(cursor, table: str, added: int) -> None:
-    cursor.execute("SELECT c.reltuples, s.n_live_tup FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid"
-                   " WHERE c.oid = %s::regclass", (table,))
+    cursor.execute("SELECT reltuples, pg_stat_get_live_tuples(oid) FROM pg_class WHERE oid = %s::regclass", (table,))
     estimated, live = cursor.fetchone()
     if _outgrown(estimated, live + added):
         cursor.execute(f"ANALYZE {table}")
@@ -343,8 +366,9 @@ def backlog_size(session: Session) -> int:
 
 def bump_state(session: Session, now: datetime | None = None) -> None:
     """Tell caches the store changed (counts, sets, earliest datestamp)."""
-    session.execute(update(StoreState).where(StoreState.id == 1)
-                    .values(version=StoreState.version + 1, changed_at=now or utcnow()))
+    table = StoreState.__table__  # Core: no ORM bulk-update machinery for one row
+    session.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1,
+                                                                changed_at=now or utcnow()))
 
 
 def store_version(session: Session) -> int:

@@ -100,6 +100,12 @@ def normalize(base: Base, raw: Mapping[str, Any]) -> dict[str, Any]:
             if value:
                 result[code] = value
             continue
+        if type(value) is list and spec is not None and spec.multi and spec.kind == "string" \
+                and all(type(item) is str for item in value):  # the next most common: a list of texts
+            items = [item for item in map(_clean_text, value) if item]
+            if items:
+                result[code] = items
+            continue
         if spec is not None:
             value = _normalize_value(value, spec.multi, spec.kind)
             if spec.kind == "object" and _no_coordinates(value):

@@ -70,17 +70,19 @@ def _role_candidates(base_name: str, role: str) -> tuple[tuple[str, bool, bool],
 def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for role, values in roles.items():
-        values = [v for v in (value.strip() for value in values) if v]
-        if not values:
-            continue
-        candidate = next((c for c in _role_candidates(base.name, role) if c[0] not in fields), None)
-        if candidate is None:
-            continue
-        code, usable, multi = candidate
+        for code, usable, multi in _role_candidates(base.name, role):
+            if code not in fields:
+                break
+        else:
+            continue  # no field of the base left for this role
         if not usable:
             continue
-        values = list(dict.fromkeys(values))
-        fields[code] = values if multi else MULTI_SEPARATOR.join(values)
+        values = [value for value in map(str.strip, values) if value]
+        if not values:
+            continue
+        if len(values) > 1:
+            values = list(dict.fromkeys(values))
+        fields[code] = values if multi else (values[0] if len(values) == 1 else MULTI_SEPARATOR.join(values))
     return fields
 
 

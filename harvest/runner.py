@@ -24,7 +24,7 @@ from functools import partial
 from typing import Callable, Protocol, Sequence
 
 from formats.bases import Base, get_base
-from formats.notice import InvalidNotice, Notice, validate_notice
+from formats.notice import Fingerprint, InvalidNotice, Notice, fingerprint, validate_notice
 
 from .client import BadResumptionToken, HarvestError, OAIClient
 from .mappings import Mapping, MappingError, get_mapping, map_record, ref_from_identifier
@@ -101,6 +101,9 @@ class PageOutcome:
     source_datestamps: dict[str, str] = field(default_factory=dict)  # REF → partner's datestamp
     issues: list[Issue] = field(default_factory=list)
     records: dict[str, RawRecord] = field(default_factory=dict)  # REF → its record (to quarantine conflicts)
+    # REF → the notice's canonical JSON and hashes, computed with the mapping (in the reader: off the
+    # process that writes)
+    prints: dict[str, Fingerprint] = field(default_factory=dict)
 
 
 class HarvestStorage(Protocol):
@@ -181,6 +184,7 @@ def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, m
             outcome.deletions.append(ref)
         else:
             outcome.notices.append(notice)
+            outcome.prints[ref] = fingerprint(base, notice.fields)
     return outcome
 
 
