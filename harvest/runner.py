@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -145,6 +146,11 @@ class RunReport:
     error: str | None = None
     from_date: str | None = None
     resumed: bool = False
+    seconds: float = 0.0  # how long the run took, Identify to the last commit
+
+    @property
+    def records_per_second(self) -> float:
+        return self.counters.records / self.seconds if self.seconds else 0.0
 
 
 def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, mapping: Mapping) -> PageOutcome:
@@ -198,6 +204,7 @@ def run_partner(
     progress: Callable[[Counters, Page], None] | None = None,
 ) -> RunReport:
     """Harvest one partner: resume its interrupted run, or start a new (incremental or full) one."""
+    started = time.monotonic()
     base = get_base(partner.base)
     mapping = get_mapping(partner.mapping_name)
     granularity = partner.granularity or SECONDS
@@ -218,13 +225,15 @@ def run_partner(
     if identify_error:
         log.warning("harvest.failed", extra={"partner": partner.name, "run": run.run_id, "error": identify_error})
         storage.finish_run(run, partner, "failed", identify_error)
-        return RunReport(run.run_id, "failed", run.counters, identify_error, run.from_date, run.resumed)
+        return RunReport(run.run_id, "failed", run.counters, identify_error, run.from_date, run.resumed,
+                         time.monotonic() - started)
     try:
         counters = _pages(partner, client, storage, run, base, mapping, options, progress)
     except HarvestError as error:
         log.warning("harvest.failed", extra={"partner": partner.name, "run": run.run_id, "error": str(error)})
         storage.finish_run(run, partner, "failed", str(error))
-        return RunReport(run.run_id, "failed", run.counters, str(error), run.from_date, run.resumed)
+        return RunReport(run.run_id, "failed", run.counters, str(error), run.from_date, run.resumed,
+                         time.monotonic() - started)
     except KeyboardInterrupt:
         storage.finish_run(run, partner, "interrupted", "interrupted; the next run resumes from the last page")
         raise
@@ -234,7 +243,7 @@ def run_partner(
     storage.finish_run(run, partner, "succeeded", None)
     log.info("harvest.succeeded",
              extra={"partner": partner.name, "run": run.run_id, "counters": asdict(counters)})
-    return RunReport(run.run_id, "succeeded", counters, None, run.from_date, run.resumed)
+    return RunReport(run.run_id, "succeeded", counters, None, run.from_date, run.resumed, time.monotonic() - started)
 
 
 def read_and_map(client: OAIClient, partner: PartnerConfig, base: Base, mapping: Mapping, from_date: str | None,
@@ -247,13 +256,17 @@ def read_and_map(client: OAIClient, partner: PartnerConfig, base: Base, mapping:
 
 
 _reader: Callable[[Checkpoint], tuple[Page, PageOutcome]] | None = None  # in a reader process
+_ahead: tuple[Checkpoint, Future] | None = None  # the page the reader process reads before it is asked for
+_reading: ThreadPoolExecutor | None = None  # where a reader process reads (one thread: one HTTP session)
+_tokens_read: set[str] = set()  # the tokens of the chain of pages read so far
 
 
 def _start_reader(client: OAIClient, partner: PartnerConfig, from_date: str | None, parent: int) -> None:
-    global _reader
+    global _reader, _reading
     _die_with(parent)
     _reader = partial(read_and_map, client, partner, get_base(partner.base), get_mapping(partner.mapping_name),
                       from_date)
+    _reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-read")
 
 
 def _die_with(parent: int) -> None:
@@ -267,10 +280,29 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _read_detached(at: Checkpoint) -> tuple[Page, PageOutcome]:
-    """In the reader process: the page and its outcome without lxml trees, to be pickled back."""
+def _read_one(at: Checkpoint) -> tuple[Page, PageOutcome]:
     page, outcome = _reader(at)
     return page.detach(), outcome
+
+
+def _read_detached(at: Checkpoint) -> tuple[Page, PageOutcome]:
+    """In the reader process: the page at `at` and its outcome, without lxml trees, to be pickled back. Once
+    a page is read, the next one (same set, its resumption token) is read ahead while the run commits this
+    one: the reader is never idle waiting to be asked. A page read ahead but asked for at another
+    checkpoint (a window restarted) is dropped; an error while reading it ahead is raised when it is asked."""
+    global _ahead
+    if _ahead is not None and _ahead[0] == at:
+        reading = _ahead[1]
+    else:
+        reading = _reading.submit(_read_one, at)
+        _tokens_read.clear()  # a new chain of pages (the run's first, a new set, a restarted window)
+    _ahead = None
+    page, outcome = reading.result()
+    if page.token and page.token not in _tokens_read:  # never read ahead into a token loop
+        _tokens_read.add(page.token)
+        following = Checkpoint(at.set_index, page.token)
+        _ahead = (following, _reading.submit(_read_one, following))
+    return page, outcome
 
 
 def _reader_executor(options: RunOptions, client: OAIClient, partner: PartnerConfig, base: Base, mapping: Mapping,

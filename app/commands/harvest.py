@@ -136,6 +136,8 @@ def run(name, full):
     except (PartnerNotFound, PartnerBusy) as error:
         _fail(error)
     resumed = " (resumed an interrupted run)" if report.resumed else ""
+    click.echo(f"{report.counters.records:,} records in {report.seconds:.1f} s "
+               f"({report.records_per_second:,.0f} records/s)")
     click.echo(f"run #{report.run_id} {report.status}{resumed}, from {report.from_date or 'the beginning'}: "
                f"{report.counters.line()}")
     if report.error:
