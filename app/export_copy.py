@@ -30,6 +30,8 @@ from formats.bases import Field
 from protocols.export.query import ExportQuery
 from protocols.export.writers import CsvEncoder
 
+from .export_store import ExportRow
+
 # When PostgreSQL's cells for objects and numbers may differ from the encoder's (matched on their JSON text,
 # strings included: a false alarm only sends a notice down the Python path): a backslash (an escaped
 # character), a run of 16 digits and points (a float Python writes in another form), a float below 1e-4
@@ -96,17 +98,6 @@ def copy_statement(query: ExportQuery) -> sql.Composed:
              delimiter=sql.Literal(query.delimiter))
 
 
-class _Fallback:
-    """A notice of a COPY row that Python encodes (`CsvEncoder` needs `ref`, `fields`, `deleted`)."""
-
-    __slots__ = ("ref", "fields", "deleted")
-
-    def __init__(self, fields: dict):
-        self.fields = fields
-        self.ref = fields.get("REF")
-        self.deleted = False
-
-
 def csv_stream(session: Session, query: ExportQuery, encoder: CsvEncoder) -> Iterator[bytes]:
     """The CSV export of `query` as byte chunks: `encoder.head()`, then rows made by PostgreSQL (COPY within
     the session's transaction: one consistent snapshot, streamed, memory flat)."""
@@ -120,21 +111,19 @@ def csv_stream(session: Session, query: ExportQuery, encoder: CsvEncoder) -> Ite
 
 
 def _rows(cursor, statement: sql.Composed, query: ExportQuery, encoder: CsvEncoder) -> Iterator[bytes]:
+    """The rows of the COPY, CRLF-terminated, ROWS_PER_CHUNK to a chunk."""
     delimiter = query.delimiter.encode()
-    chunk: list[bytes] = []
-    append = chunk.append
+    rows: list[bytes] = []
     with cursor.copy(statement) as copy:
-        for data in copy:  # one row per message, ending with LF
+        for data in copy:  # libpq hands COPY's output over one row at a time, LF-terminated
             row = bytes(data)
-            if row[0] == delimiter[0]:  # the first column is empty: PostgreSQL's row
-                append(row[1:-1])
-            else:
-                hex_json, _, _ = row.partition(delimiter)
-                append(encoder.rows([_Fallback(orjson.loads(bytes.fromhex(hex_json.decode())))])[:-2])
-            if len(chunk) >= ROWS_PER_CHUNK:
-                chunk.append(b"")
-                yield b"\r\n".join(chunk)
-                chunk.clear()
-    if chunk:
-        chunk.append(b"")
-        yield b"\r\n".join(chunk)
+            if row[0] == delimiter[0]:  # the first column is empty: PostgreSQL's own row
+                rows.append(row[1:-1])
+            else:  # the notice's JSON, for the Python encoder
+                fields = orjson.loads(bytes.fromhex(row.partition(delimiter)[0].decode()))
+                rows.append(encoder.rows([ExportRow(fields.get("REF"), fields, False)])[:-2])
+            if len(rows) >= ROWS_PER_CHUNK:
+                yield b"\r\n".join(rows) + b"\r\n"
+                rows.clear()
+    if rows:
+        yield b"\r\n".join(rows) + b"\r\n"

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, NamedTuple, Sequence
 
-from sqlalchemy import String, any_, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base, slugify
@@ -190,14 +189,6 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
     return summary
 
 
-def _ref_among(session: Session, refs: list[str]):
-    """`ref IN (…)`; on PostgreSQL `ref = ANY(:refs)`, one array parameter: the statement is the same text
-    whatever the number of REFs, so neither SQLAlchemy nor psycopg renders a hundred placeholders a batch."""
-    if session.bind.dialect.name == "postgresql":
-        return NoticeRow.ref == any_(bindparam("refs", refs, type_=ARRAY(String)))
-    return NoticeRow.ref.in_(refs)
-
-
 class _Existing(NamedTuple):
     id: int
     ref: str
@@ -213,8 +204,9 @@ _EXISTING = select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fiel
 
 
 def _existing(session: Session, base_name: str, refs: list[str]) -> list[_Existing]:
-    """What the store holds of these REFs of a base. Once per batch of every write: on PostgreSQL a prepared
-    statement sent by the driver itself (SQLAlchemy's ORM execution costs more than the lookup)."""
+    """What the store holds of these REFs of a base. Once per batch of every write and deletion: on PostgreSQL
+    one prepared statement with the REFs as one array (`ref = ANY(%s)`), sent by the driver itself — SQLAlchemy
+    rendering an `IN` of a hundred placeholders, and its ORM execution, cost more than the lookup."""
     if session.bind.dialect.name == "postgresql":
         cursor = session.connection().connection.driver_connection.cursor()
         cursor.execute("SELECT id, ref, source, fields_hash, content_hash, deleted, rendered FROM notice"
@@ -290,13 +282,7 @@ def delete_notices(
     now = now or utcnow()
     summary = WriteSummary()
     refs = list(dict.fromkeys(refs))
-    rows = {
-        row.ref: row
-        for row in session.execute(
-            select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.deleted)
-            .where(NoticeRow.base == base_name, _ref_among(session, refs))
-        )
-    } if refs else {}
+    rows = {row.ref: row for row in _existing(session, base_name, refs)} if refs else {}
     doomed = []
     for ref in refs:
         row = rows.get(ref)
