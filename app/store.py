@@ -328,6 +328,28 @@ def render_backlog(session: Session, limit: int = 500, after: int = 0) -> tuple[
     return len(rows), ids[-1]
 
 
+def store_rendered(session: Session, rendered: list[tuple[str, int, dict[str, str]]]) -> int:
+    """Store renditions rendered elsewhere — (fields hash read, notice id, renditions) — for the notices still
+    in the backlog with that same hash, locked (SKIP LOCKED on PostgreSQL) in the caller's transaction;
+    others (written again meanwhile, rendered or deleted) are left alone. Returns how many were stored."""
+    query = (select(NoticeRow.id, NoticeRow.fields_hash)
+             .where(NoticeRow.id.in_([notice_id for _, notice_id, _ in rendered]), ~NoticeRow.rendered,
+                    NoticeRow.deleted.is_(False)))
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    current = dict(session.execute(query).all())
+    fresh = [(notice_id, renditions) for fields_hash, notice_id, renditions in rendered
+             if current.get(notice_id) == fields_hash]
+    if not fresh:
+        return 0
+    ids = [notice_id for notice_id, _ in fresh]
+    session.execute(delete(Rendition).where(Rendition.notice_id.in_(ids)))  # the same guard as render_backlog's
+    _insert_renditions(session, [row for notice_id, renditions in fresh
+                                 for row in _rendition_rows(notice_id, renditions)])
+    session.execute(update(NoticeRow).where(NoticeRow.id.in_(ids)).values(rendered=True))
+    return len(fresh)
+
+
 def render_pending(db, *, batch_size: int = 500, budget: float | None = None, progress=None) -> int:
     """Work through the rendering backlog, one transaction per batch, until it is empty or `budget` seconds
     have passed (the worker keeps its loop responsive); returns how many notices were rendered. A notice

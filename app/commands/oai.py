@@ -96,15 +96,22 @@ def rebuild(base_name: str | None, prefix: str | None, batch_size: int):
 
 @renditions.command("render")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Processes rendering notices (default: one per core; 0: none, this process renders).")
 @one_line_errors
-def render(batch_size: int):
+def render(batch_size: int, workers: int | None):
     """Render the rendering backlog: notices stored without their renditions (harvests defer them; `pop worker`
     renders them between runs). Datestamps do not move: /oai already serves these notices, rendered on read."""
+    from ..bulk import render_backlog_in_parallel
+
     db = pop().db
     with db.session() as session:
         pending = backlog_size(session)
     with click.progressbar(length=pending, label="rendering", file=sys.stderr, show_pos=True) as bar:
-        done = render_pending(db, batch_size=batch_size, progress=bar.update)
+        if workers == 0:
+            done = render_pending(db, batch_size=batch_size, progress=bar.update)
+        else:
+            done = render_backlog_in_parallel(db, batch_size=batch_size, workers=workers, progress=bar.update)
     click.echo(f"rendered: {done}")
 
 

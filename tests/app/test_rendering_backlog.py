@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from app import create_app
 from app.cli import cli
 from app.models import NoticeRow, Rendition
-from app.store import backlog_size, render_backlog, store_version, write_notices
+from app.bulk import _backlog_reads, _render_batch
+from app.store import backlog_size, render_backlog, store_rendered, store_version, write_notices
 from formats.bases import get_base
 from formats.notice import validate_notice
 from formats.registry import FORMATS
@@ -68,7 +69,8 @@ def _write_ineligible(db, render: bool) -> None:
         write_notices(session, [notice], now=datetime(2024, 3, 1, 8, 30), render=render)
 
 
-def test_backlog_notices_are_served_as_they_will_be_stored(small_pages, tmp_path, database_url):
+@pytest.mark.parametrize("workers", ["0", "2"])  # rendered by this process, or by two worker processes
+def test_backlog_notices_are_served_as_they_will_be_stored(small_pages, tmp_path, database_url, workers):
     db = small_pages.extensions["pop"].db
     demo = load(db, per_base=5, render=False)
     _write_ineligible(db, render=False)
@@ -79,7 +81,8 @@ def test_backlog_notices_are_served_as_they_will_be_stored(small_pages, tmp_path
     client = small_pages.test_client()
     before = _everything(client)
 
-    result = small_pages.test_cli_runner().invoke(cli, ["renditions", "render", "--batch-size", "7"])
+    result = small_pages.test_cli_runner().invoke(cli, ["renditions", "render", "--batch-size", "7",
+                                                        "--workers", workers])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("rendered: 25")
 
@@ -121,6 +124,29 @@ def test_a_write_during_the_backlog_drops_stale_renditions_and_defers_again(db):
     with db.session() as session:
         assert render_backlog(session)[0] == 1
     with db.session() as session:
+        xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == row.id,
+                                                          Rendition.format == "oai_dc")).scalar_one()
+    assert "Un autre titre" in xml
+
+
+def test_renditions_rendered_elsewhere_are_not_stored_for_a_notice_written_since(db):
+    """Worker processes render what they read; a notice written again before their renditions are stored
+    keeps its place in the backlog (its new fields are rendered next time), the others are stored."""
+    load(db, per_base=4, render=False)
+    batches = list(_backlog_reads(db, 1000))
+    rendered = [item for batch in batches for item in _render_batch(batch)]
+    changed = ref("joconde", 0)
+    with db.session() as session:
+        row = session.execute(select(NoticeRow).where(NoticeRow.base == "joconde", NoticeRow.ref == changed)
+                              ).scalar_one()
+        write_notices(session, [validate_notice(get_base("joconde"), {**row.fields, "TICO": "Un autre titre"})],
+                      render=False)
+    with db.session() as session:
+        stored = store_rendered(session, rendered)
+        pending = backlog_size(session)
+    assert stored == len(rendered) - 1 and pending == 1
+    with db.session() as session:
+        assert render_backlog(session)[0] == 1
         xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == row.id,
                                                           Rendition.format == "oai_dc")).scalar_one()
     assert "Un autre titre" in xml
