@@ -10,14 +10,11 @@ import os
 from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from sqlalchemy import select
-
 from formats.notice import Notice
 from formats.registry import render_all
 
 from .db import Database
-from .models import NoticeRow
-from .store import PreparedNotice, WriteSummary, row_to_notice, store_rendered, write_notices
+from .store import PreparedNotice, WriteSummary, backlog_query, row_to_notice, store_rendered, write_notices
 
 Task = TypeVar("Task")
 
@@ -61,9 +58,7 @@ def _backlog_reads(db: Database, batch_size: int) -> Iterator[list[tuple[str, No
     after = 0
     while True:
         with db.session() as session:
-            rows = session.scalars(select(NoticeRow).where(~NoticeRow.rendered, NoticeRow.deleted.is_(False),
-                                                           NoticeRow.id > after)
-                                   .order_by(NoticeRow.id).limit(batch_size)).all()
+            rows = session.scalars(backlog_query(after, batch_size)).all()
             batch = [(row.fields_hash, row_to_notice(row)) for row in rows]
         if not batch:
             return

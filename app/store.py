@@ -309,23 +309,33 @@ def render_backlog(session: Session, limit: int = 500, after: int = 0) -> tuple[
     backlog without rescanning what it has rendered. Datestamps do not move: the provider already served these
     notices, rendered on read by the same renderers. On PostgreSQL the rows are locked (SKIP LOCKED), so
     several renderers share the backlog and a concurrent write of the same notice waits for the commit."""
-    # `NOT rendered`: the partial index's own predicate (`rendered IS false` would not use it)
-    query = (select(NoticeRow).where(~NoticeRow.rendered, NoticeRow.deleted.is_(False), NoticeRow.id > after)
-             .order_by(NoticeRow.id).limit(limit))
+    query = backlog_query(after, limit)
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.execute(query).scalars().all()
     if not rows:
         return 0, after
-    ids = [row.id for row in rows]
+    _store_renditions(session, [(row.id, render_all(row_to_notice(row))) for row in rows])
+    return len(rows), rows[-1].id
+
+
+def backlog_query(after: int, limit: int):
+    """Up to `limit` notices of the rendering backlog whose id is above `after`, oldest first."""
+    # `NOT rendered`: the partial index's own predicate (`rendered IS false` would not use it)
+    return (select(NoticeRow).where(~NoticeRow.rendered, NoticeRow.deleted.is_(False), NoticeRow.id > after)
+            .order_by(NoticeRow.id).limit(limit))
+
+
+def _store_renditions(session: Session, rendered: list[tuple[int, dict[str, str]]]) -> None:
+    """Store the renditions of backlog notices (locked by the caller) and take them out of the backlog."""
+    ids = [notice_id for notice_id, _ in rendered]
     # A notice in the backlog has no renditions (every write that puts one there drops them in the same
     # transaction); the delete is a cheap guard (an index lookup per notice) against a store edited by hand.
     session.execute(delete(Rendition).where(Rendition.notice_id.in_(ids)))
-    renditions = [r for row in rows for r in _rendition_rows(row.id, render_all(row_to_notice(row)))]
-    if renditions:
-        _insert_renditions(session, renditions)
+    rows = [row for notice_id, renditions in rendered for row in _rendition_rows(notice_id, renditions)]
+    if rows:
+        _insert_renditions(session, rows)
     session.execute(update(NoticeRow).where(NoticeRow.id.in_(ids)).values(rendered=True))
-    return len(rows), ids[-1]
 
 
 def store_rendered(session: Session, rendered: list[tuple[str, int, dict[str, str]]]) -> int:
@@ -340,13 +350,8 @@ def store_rendered(session: Session, rendered: list[tuple[str, int, dict[str, st
     current = dict(session.execute(query).all())
     fresh = [(notice_id, renditions) for fields_hash, notice_id, renditions in rendered
              if current.get(notice_id) == fields_hash]
-    if not fresh:
-        return 0
-    ids = [notice_id for notice_id, _ in fresh]
-    session.execute(delete(Rendition).where(Rendition.notice_id.in_(ids)))  # the same guard as render_backlog's
-    _insert_renditions(session, [row for notice_id, renditions in fresh
-                                 for row in _rendition_rows(notice_id, renditions)])
-    session.execute(update(NoticeRow).where(NoticeRow.id.in_(ids)).values(rendered=True))
+    if fresh:
+        _store_renditions(session, fresh)
     return len(fresh)
 
 
