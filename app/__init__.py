@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from .db import Database
+from store.db import Database
 from .settings import Settings
 
 

@@ -174,7 +174,7 @@ def main() -> None:
 
     from sqlalchemy import create_engine, text
 
-    from app.migrate import upgrade
+    from store.migrate import upgrade
 
     admin_url = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     db_name = f"pop_bench_harvest_{uuid.uuid4().hex[:6]}"

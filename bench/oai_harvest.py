@@ -4,7 +4,7 @@ PostgreSQL database, same run, each served by one gunicorn worker and harvested 
     python bench/oai_harvest.py load --database postgresql://postgres@127.0.0.1/pop_bench_oai --size 1000000
     python bench/oai_harvest.py run  --database postgresql://postgres@127.0.0.1/pop_bench_oai [--peer-seconds 120]
 
-`load` writes notices through the store's own write path (app.store.write_notices: validation, renditions,
+`load` writes notices through the store's own write path (store.notices.write_notices: validation, renditions,
 COPY on PostgreSQL), copies of the eight bases' real sample notices under distinct REFs, producers and titles,
 5,000 per datestamp second (ties on datestamp exercise the (datestamp, id) keyset). It does not need
 `pop demo load`, so it is reproducible on its own.
@@ -60,10 +60,10 @@ def _generate(size: int):
 def load(database: str, size: int, batch: int) -> None:
     from sqlalchemy import func, select
 
-    from app.db import Database
-    from app.migrate import upgrade
-    from app.models import NoticeRow
-    from app.store import write_notices
+    from store.db import Database
+    from store.migrate import upgrade
+    from store.models import NoticeRow
+    from store.notices import write_notices
     from formats.notice import validate_notice
 
     upgrade(database)
@@ -96,7 +96,7 @@ def multiply(database: str, factor: int) -> None:
     through the write path takes ~30 min on the shared bench machine; copies cost the same to serve."""
     from sqlalchemy import text
 
-    from app.db import Database
+    from store.db import Database
 
     db = Database(database)
     started = time.perf_counter()
@@ -128,7 +128,7 @@ class PeerAdapter:
     OFFSET/LIMIT; metadata as the dict its oai_dc writer expects, read from our stored oai_dc rendition."""
 
     def __init__(self, database: str):
-        from app.db import Database
+        from store.db import Database
 
         self.db = Database(database)
 
@@ -318,8 +318,8 @@ def _estimated_full_rate(session, url: str, prefix: str, total: int) -> float:
 def run(args) -> None:
     from sqlalchemy import func, select
 
-    from app.db import Database
-    from app.models import NoticeRow
+    from store.db import Database
+    from store.models import NoticeRow
 
     db = Database(args.database)
     with db.session() as session:

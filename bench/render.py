@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from app.demo import generate_all  # noqa: E402
+from store.demo import generate_all  # noqa: E402
 from formats import dates, dimensions, profiles, rights  # noqa: E402
 from formats.notice import validate_notice  # noqa: E402
 from formats.registry import get_format, public_notice  # noqa: E402

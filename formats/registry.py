@@ -69,12 +69,19 @@ def public_notice(notice: Notice) -> Notice:
 
 def render_all(notice: Notice) -> dict[str, str]:
     """Every rendition of a notice: {prefix: xml} for the formats of its base it is eligible to."""
+    return render_in(notice, FORMATS)
+
+
+def render_in(notice: Notice, prefixes) -> dict[str, str]:
+    """The renditions of a notice in `prefixes`: {prefix: xml} for those of its base it is eligible to."""
     public = public_notice(notice)
     renditions = {}
-    for fmt in formats_for(notice.base):
-        xml = fmt.render(public)
-        if xml is not None:
-            renditions[fmt.prefix] = xml
+    for prefix in prefixes:
+        fmt = FORMATS[prefix]
+        if fmt.supports(notice.base):
+            xml = fmt.render(public)
+            if xml is not None:
+                renditions[prefix] = xml
     return renditions
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.migrate import upgrade
+from store.migrate import upgrade
 from app.settings import Settings
 
 from .pg import PostgresUnavailable, ensure_server

@@ -7,9 +7,9 @@ import click
 
 from formats.bases import BASES
 
-from .. import pop
-from ..cli import one_line_errors
-from ..export_store import build_snapshots
+from store.exports.snapshots import build_snapshots
+
+from .common import one_line_errors, pop
 
 
 @click.group("export")

@@ -1,8 +1,6 @@
-"""`pop harvest add|list|show|run`, `pop worker`, `pop token create`."""
+"""`pop harvest add|list|show|run`, `pop worker`."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 import sys
 import time
 
@@ -13,11 +11,14 @@ from harvest.client import OAIClient
 from harvest.partner import InvalidPartner, check_remote, parse_config
 from harvest.schedule import format_interval
 
-from ..cli import one_line_errors
-from .. import pop
-from ..harvest_store import (PartnerBusy, PartnerNotFound, client_settings, due_partners, get_partner,
-                             harvest_partner, list_issues, list_partners, list_runs, partner_exists, save_partner)
-from ..store import render_pending, utcnow
+from store.backlog import render_pending
+from store.clock import utcnow
+from store.locks import PartnerBusy
+from store.partners import (PartnerNotFound, due_partners, get_partner, list_issues, list_partners, list_runs,
+                            partner_exists, save_partner)
+
+from ..harvesting import client_settings, harvest_partner
+from .common import one_line_errors, pop
 
 
 def _fail(error: Exception) -> None:
@@ -176,23 +177,4 @@ def worker(once):
             time.sleep(settings.worker_poll)
 
 
-@click.group()
-def token():
-    """Bearer tokens for the admin API."""
-
-
-@token.command("create")
-@click.argument("name")
-@one_line_errors
-def token_create(name):
-    """Create a token named NAME and print it once (only its sha256 is kept)."""
-    from ..models import ApiToken
-
-    value = secrets.token_urlsafe(32)
-    with pop().db.session() as session:
-        session.add(ApiToken(name=name, token_hash=hashlib.sha256(value.encode()).hexdigest(), created=utcnow()))
-    click.echo(value)
-    click.echo(f"token {name!r} created; it is shown only this once", err=True)
-
-
-commands = [harvest, worker, token]
+commands = [harvest, worker]

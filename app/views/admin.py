@@ -7,7 +7,6 @@ each field to its messages. Starting a run only queues it: `pop worker` runs it,
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from flask import Flask, request
@@ -17,16 +16,18 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from werkzeug.exceptions import HTTPException
 
 from formats.bases import BASES
-from harvest.client import ClientSettings, OAIClient
+from harvest.client import OAIClient
 from harvest.mappings import MAPPINGS
 from harvest.partner import InvalidPartner, PartnerConfig, check_config, check_remote
 from harvest.schedule import IntervalError, format_interval, parse_interval
 
+from store.models import Partner
+from store.partners import (PartnerNotFound, get_partner, get_run, list_issues, list_partners, list_runs,
+                            partner_exists, queue_run, save_partner, to_config)
+from store.tokens import authenticate
+
 from .. import pop
-from ..harvest_store import (PartnerNotFound, get_partner, get_run, list_issues, list_partners, list_runs,
-                             partner_exists, queue_run, save_partner, to_config)
-from ..models import ApiToken, Partner
-from ..store import utcnow
+from ..harvesting import client_settings
 
 blueprint = Blueprint("admin", __name__, url_prefix="/api/admin",
                       description="Partners harvested into POP, their runs and quarantined records.")
@@ -122,13 +123,10 @@ def _authenticate():
     if scheme.lower() != "bearer" or not token.strip():
         return _problem(401, "Unauthorized", "send Authorization: Bearer <token> (create one with `pop token create`)",
                         headers={"WWW-Authenticate": 'Bearer realm="pop-admin"'})
-    digest = hashlib.sha256(token.strip().encode()).hexdigest()
     with pop().db.session() as session:
-        row = session.query(ApiToken).filter_by(token_hash=digest, revoked=False).one_or_none()
-        if row is None:
+        if authenticate(session, token.strip()) is None:
             return _problem(401, "Unauthorized", "unknown or revoked token",
                             headers={"WWW-Authenticate": 'Bearer realm="pop-admin", error="invalid_token"'})
-        row.last_used = utcnow()
     return None
 
 
@@ -155,9 +153,9 @@ def _check(config, *, remote: bool = True) -> str | None:
         check_config(config)
         if not remote:
             return None
-        settings = pop().settings
-        client = OAIClient(config.url, ClientSettings(timeout=min(settings.harvest_timeout, 15.0), max_attempts=2,
-                                                      backoff=0.5, max_retry_after=5.0))
+        # a web request waits for it: a few quick attempts, not the harvester's patience
+        client = OAIClient(config.url, replace(client_settings(pop().settings), max_attempts=2, backoff=0.5,
+                                               max_retry_after=5.0, timeout=min(pop().settings.harvest_timeout, 15.0)))
         try:
             return check_remote(config, client)
         finally:

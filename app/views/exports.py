@@ -14,11 +14,12 @@ from flask import Blueprint, Response, jsonify, render_template, request, send_f
 from formats.bases import get_base, iter_bases
 from formats.links import LICENCE_OUVERTE
 from protocols.export.query import ExportProblem, ExportQuery, parse_query
-from protocols.export.writers import FORMATS, GZIP_MEDIA_TYPE, MEDIA_TYPES, gzip_stream, make_encoder, stream
+from protocols.export.writers import FORMATS, GZIP_MEDIA_TYPE, MEDIA_TYPES, gzip_stream, make_encoder
+from store.exports.reader import export_chunks
+from store.exports.snapshots import snapshot, snapshots
+from store.stats import published_counts
 
 from .. import pop
-from ..export_copy import csv_stream
-from ..export_store import iter_export_rows, published_counts, snapshot, snapshots
 
 blueprint = Blueprint("exports", __name__)
 
@@ -136,19 +137,8 @@ def _media_type(query: ExportQuery) -> str:
 
 
 def _live_response(query: ExportQuery) -> Response:
-    db, batch = pop().db, pop().settings.export_batch_size
     encoder = make_encoder(query.format, query.layout, delimiter=query.delimiter, bom=query.bom)
-
-    def rows():
-        with db.session() as session:
-            yield from iter_export_rows(session, query, batch)
-
-    def copied():
-        with db.session() as session:
-            yield from csv_stream(session, query, encoder)
-
-    # CSV on PostgreSQL: rows made by COPY (app/export_copy.py), the same bytes at a fraction of the cost
-    chunks = copied() if query.format == "csv" and db.is_postgresql else stream(encoder, rows())
+    chunks = export_chunks(pop().db, query, encoder, pop().settings.export_batch_size)
     if query.gzip:
         chunks = gzip_stream(chunks)
     response = Response(chunks, content_type=_media_type(query))

@@ -9,11 +9,11 @@ from typing import Iterator
 from flask import Blueprint, Response, request
 
 from protocols.oaipmh import Provider, ProviderConfig
+from store.oai import CachedRepository
 
 from .. import pop
 from ..extensions import cache
 from ..metrics import OAI_REQUESTS
-from ..oai_store import CachedRepository
 
 blueprint = Blueprint("oai", __name__)
 log = logging.getLogger("pop.oai")

@@ -2,29 +2,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from formats.bases import iter_bases
+from store.migrate import current_revision, head_revision
+from store.stats import notice_counts, published_counts
 
 from .. import pop
-from ..migrate import current_revision, head_revision
-from ..models import NoticeRow
 
 blueprint = Blueprint("pages", __name__)
 
 
-def base_counts() -> dict[str, int]:
-    """Published (not deleted) notices per base."""
-    with pop().db.session() as session:
-        rows = session.execute(
-            select(NoticeRow.base, func.count()).where(NoticeRow.deleted.is_(False)).group_by(NoticeRow.base)
-        ).all()
-    return {base: count for base, count in rows}
-
-
 @blueprint.get("/")
 def home():
-    counts = base_counts()
+    with pop().db.session() as session:
+        counts = published_counts(session)
     bases = [(base, counts.get(base.name, 0)) for base in iter_bases()]
     return render_template("home.html", bases=bases, total=sum(counts.values()), settings=pop().settings)
 
@@ -38,8 +30,7 @@ def metrics():
 
     def counts():
         with pop().db.session() as session:
-            return session.execute(select(NoticeRow.base, NoticeRow.deleted, func.count())
-                                   .group_by(NoticeRow.base, NoticeRow.deleted)).all()
+            return [(base, deleted, count) for (base, deleted), count in notice_counts(session).items()]
 
     return render_metrics(counts), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 

@@ -1,4 +1,4 @@
-"""What the provider needs from storage: a small interface (app/oai_store.py implements it in SQL)."""
+"""What the provider needs from storage: a small interface (store/oai.py implements it in SQL)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,6 +19,9 @@ class Item:
     producer_slug: str
     source: str
     metadata: str | None = None
+
+
+ANY_PARTNER = "*"  # Selection.source: every harvested notice
 
 
 @dataclass(frozen=True)

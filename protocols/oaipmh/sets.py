@@ -1,4 +1,4 @@
-"""Sets (DESIGN.md): one per base (`joconde`), one per base and producer (`joconde:musee`, a child of
+"""Sets (docs/oaipmh.md): one per base (`joconde`), one per base and producer (`joconde:musee`, a child of
 `joconde`), `partner` (every harvested notice) and one per harvested partner (`partner:{name}`)."""
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from formats.bases import BASES
+from formats.notice import LOCAL_SOURCE
 
-from .repository import Item, SetCatalog
+from .repository import ANY_PARTNER, Item, SetCatalog
 
 PARTNERS = "partner"
-LOCAL_SOURCE = "local"
 # One setSpec segment (OAI-PMH.xsd setSpecType); a partner whose name is not one gets no set of its own.
 _SEGMENT = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
 
@@ -22,7 +22,7 @@ class SetFilter:
 
     base: str | None = None
     producer_slug: str | None = None
-    source: str | None = None  # "*": any partner
+    source: str | None = None  # ANY_PARTNER: any partner
 
 
 def parse_set_spec(spec: str) -> SetFilter | None:
@@ -30,7 +30,7 @@ def parse_set_spec(spec: str) -> SetFilter | None:
     head, _, rest = spec.partition(":")
     if head == PARTNERS:
         if not _:
-            return SetFilter(source="*")
+            return SetFilter(source=ANY_PARTNER)
         return SetFilter(source=rest) if rest and rest != LOCAL_SOURCE else None
     if head in BASES:
         if not _:

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.models import NoticeRow
-from app.store import delete_notices, write_notices
+from store.models import NoticeRow
+from store.notices import delete_notices, write_notices
 from formats.bases import BASES, get_base
 from formats.notice import public_view, validate_notice
 from tests.protocols.export.data import sample, variants

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.models import NoticeRow
-from app.store import delete_notices, write_notices
+from store.models import NoticeRow
+from store.notices import delete_notices, write_notices
 from formats.bases import BASES, get_base
 from formats.notice import validate_notice
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.cli import cli
-from app.models import NoticeRow
+from store.models import NoticeRow
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

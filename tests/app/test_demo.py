@@ -1,4 +1,4 @@
-"""app.demo: deterministic, realistic, valid demo notices for the eight bases."""
+"""store.demo: deterministic, realistic, valid demo notices for the eight bases."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from app.demo import PROPORTIONS, capacity, generate, generate_all, shares
+from store.demo import PROPORTIONS, capacity, generate, generate_all, shares
 from formats.bases import BASES
 from formats.notice import normalize, public_view, validate_notice
 

@@ -11,10 +11,10 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from app.export_copy import copy_statement, csv_stream
-from app.export_store import iter_export_rows
-from app.models import NoticeRow
-from app.store import write_notices
+from store.exports.copy import copy_statement, csv_stream
+from store.exports.reader import iter_export_rows
+from store.models import NoticeRow
+from store.notices import write_notices
 from formats.bases import BASES, get_base
 from formats.notice import validate_notice
 from protocols.export.query import parse_query

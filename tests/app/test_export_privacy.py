@@ -12,12 +12,12 @@ import requests
 from sqlalchemy import select
 
 from app.cli import cli
-from app.models import NoticeRow
-from app.store import write_notices
+from store.models import NoticeRow
+from store.notices import write_notices
 from formats.bases import BASES
 from formats.notice import validate_notice
 
-demo = pytest.importorskip("app.demo")  # arrives with the foundation's demo module
+demo = pytest.importorskip("store.demo")
 
 HIDDEN = {"palissy": ("ADRS2", "COM2", "EDIF2", "EMPL2", "INSEE2", "LBASE2"), "mnr": ("SALLES", "RCL", "NET", "CARTELS")}
 

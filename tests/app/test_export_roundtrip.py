@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app.cli import cli
-from app.store import write_notices
+from store.notices import write_notices
 from formats.bases import BASES
 from formats.notice import validate_notice
 from tests.protocols.export.data import variants

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.cli import cli
-from app.store import delete_notices, write_notices
+from store.notices import delete_notices, write_notices
 from tests.conftest import make_settings, serve
 from formats.bases import BASES, get_base
 from formats.tabular import decode_row

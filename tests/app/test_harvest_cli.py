@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import cli
-from app.store import backlog_size
-from app.harvest_store import PartnerBusy, harvest_partner, partner_lock, queue_run, get_partner
-from app.models import ApiToken, Partner
+from store.backlog import backlog_size
+from app.harvesting import harvest_partner
+from store.locks import PartnerBusy, partner_lock
+from store.partners import get_partner, queue_run
+from store.models import ApiToken, Partner
 from tests.harvest.fixtures import harvest_app, harvester  # noqa: F401  (fixtures)
 from tests.harvest.oai_partner import Fault, PartnerServer, ScriptedPartner
 from tests.harvest.records import deleted_record, joconde_notices, pages_of, pop_record, published

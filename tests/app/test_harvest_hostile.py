@@ -173,7 +173,7 @@ def test_deleted_headers_become_tombstones(harvester):
 
 
 def test_a_partner_never_overwrites_nor_deletes_another_sources_notice(harvester):
-    from app.store import write_notices
+    from store.notices import write_notices
 
     local = joconde_notices(2, start=100, title="local")
     with harvester.db.session() as session:

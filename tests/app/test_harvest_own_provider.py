@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from app import create_app
-from app.demo import generate
-from app.store import delete_notices, utcnow, write_notices
+from store.demo import generate
+from store.notices import delete_notices, write_notices
+from store.clock import utcnow
 from formats.bases import BASES, get_base
 from formats.notice import public_view, validate_notice
 from tests.conftest import make_settings, serve
@@ -40,7 +41,7 @@ def source_url(sqlite_template, shared_dir, tmp_path):
 def published_by(db, base_name: str) -> dict[str, object]:
     from sqlalchemy import select
 
-    from app.models import NoticeRow
+    from store.models import NoticeRow
 
     base = get_base(base_name)
     with db.session() as session:

@@ -16,7 +16,7 @@ from tests.harvest.fixtures import harvest_app, harvester  # noqa: F401  (fixtur
 from tests.harvest.oai_partner import Fault, PartnerServer, ScriptedPartner
 from tests.harvest.records import deleted_record, identifier, joconde_notices, pages_of, pop_record, published
 
-from app.harvest_store import harvest_partner
+from app.harvesting import harvest_partner
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICES = joconde_notices(18)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cli import cli
-from app.models import NoticeRow
+from store.models import NoticeRow
 from formats.bases import get_base
 from formats.notice import normalize, public_view
 from formats.tabular import encode_row
@@ -115,7 +115,7 @@ def test_an_unreadable_file_is_a_one_line_error(runner, tmp_path):
 
 
 def test_a_local_import_cannot_overwrite_a_partner_notice(runner, db, tmp_path):
-    from app.store import write_notices
+    from store.notices import write_notices
     from formats.notice import validate_notice
 
     with db.session() as session:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from app.db import make_engine
-from app.migrate import current_revision, head_revision
-from app.models import Model
+from store.db import make_engine
+from store.migrate import current_revision, head_revision
+from store.models import Model
 
 
 def test_models_and_migrations_agree(database_url):

@@ -10,7 +10,8 @@ import pytest
 from lxml import etree
 
 from app import create_app
-from app.store import utcnow, write_notices
+from store.clock import utcnow
+from store.notices import write_notices
 from formats.registry import get_format
 from tests.conftest import make_settings
 from tests.formats.europeana import demo_notices, sample_notice, schematron_errors, xml_schema

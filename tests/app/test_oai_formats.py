@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-from app.models import NoticeRow, Rendition
-from app.oai_store import SqlRepository
+from store.models import NoticeRow, Rendition
+from store.oai import SqlRepository
 from formats.registry import FORMATS, MetadataFormat
 from protocols.oaipmh import Provider, ProviderConfig
 

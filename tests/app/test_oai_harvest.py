@@ -13,8 +13,9 @@ from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
 from sqlalchemy import select
 
-from app.models import NoticeRow, Rendition
-from app.store import utcnow, write_notices
+from store.models import NoticeRow, Rendition
+from store.clock import utcnow
+from store.notices import write_notices
 from formats.bases import BASES, get_base
 from formats.notice import validate_notice
 from formats.registry import FORMATS

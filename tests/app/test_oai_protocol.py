@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from app import create_app
-from app.store import utcnow, write_notices
+from store.clock import utcnow
+from store.notices import write_notices
 from formats.bases import get_base
 from formats.notice import validate_notice
 from formats.registry import FORMATS

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.cli import cli
-from app.models import NoticeRow, Rendition
-from app.store import store_version
+from store.models import NoticeRow, Rendition
+from store.notices import store_version
 
 from .oai_demo import T0, load, ref
 

@@ -1,7 +1,7 @@
 """The home page for newcomers and the health checks."""
 from __future__ import annotations
 
-from app.store import write_notices
+from store.notices import write_notices
 from formats.bases import get_base
 from formats.notice import validate_notice
 

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.cli import cli
-from app.models import NoticeRow, Rendition
-from app.bulk import _backlog_reads, _render_batch
-from app.store import backlog_size, render_backlog, store_rendered, store_version, write_notices
+from store.models import NoticeRow, Rendition
+from store.backlog import _backlog_reads, _render_batch
+from store.backlog import backlog_size, render_backlog, store_rendered
+from store.notices import store_version, write_notices
 from formats.bases import get_base
 from formats.notice import validate_notice
 from formats.registry import FORMATS

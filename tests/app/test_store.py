@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.models import NoticeRow, Rendition
-from app.store import delete_notices, store_version, utcnow, write_notices
+from store.models import NoticeRow, Rendition
+from store.notices import delete_notices, store_version, write_notices
+from store.clock import utcnow
 from formats.bases import get_base
 from formats.notice import validate_notice
+from formats.outcomes import Rejection, RejectionKind
 
 JOCONDE = get_base("joconde")
 PALISSY = get_base("palissy")
@@ -74,7 +76,8 @@ def test_deletion_leaves_a_tombstone_dated_at_the_deletion_and_recreation_revive
     deleted_at = utcnow() - timedelta(days=1)
     with db.session() as session:
         summary = delete_notices(session, "joconde", ["000PE001028", "00000000000"], now=deleted_at)
-    assert summary.deleted == 1 and summary.rejected == [("00000000000", "no joconde notice has this REF")]
+    assert summary.deleted == 1 and summary.rejected == [
+        Rejection("00000000000", "no joconde notice has this REF", RejectionKind.UNKNOWN_REF)]
     tombstone = row(db)
     assert tombstone.deleted and tombstone.datestamp == deleted_at
     with db.session() as session:
@@ -93,7 +96,8 @@ def test_a_source_cannot_change_a_notice_another_source_owns(db):
     with db.session() as session:
         summary = write_notices(session, [notice(TICO="Autre")])
         denied = delete_notices(session, "joconde", ["000PE001028"])
-    assert summary.changed == 0 and "partner 'musee-valence'" in summary.rejected[0][1]
+    assert summary.changed == 0 and "partner 'musee-valence'" in summary.rejected[0].reason
+    assert summary.rejected[0].kind is RejectionKind.OWNED_ELSEWHERE
     assert denied.deleted == 0 and denied.rejected
     assert row(db).fields["TICO"] == "Chapiteau"
 

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from lxml import etree
 
-from app.demo import generate
+from store.demo import generate
 from app.settings import Settings
 from formats.bases import get_base
 from formats.notice import Notice, validate_notice

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.harvest_store import harvest_partner, save_partner
-from app.models import HarvestIssue, HarvestRun, NoticeRow
+from app.harvesting import harvest_partner
+from store.partners import save_partner
+from store.models import HarvestIssue, HarvestRun, NoticeRow
 from formats.bases import get_base
 from formats.notice import public_view
 from harvest.partner import parse_config

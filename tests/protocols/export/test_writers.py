@@ -164,7 +164,7 @@ def tricky_notices(base, count, seed):
     floats in objects), as stored notices could hold them."""
     import random
 
-    from app.demo import generate
+    from store.demo import generate
 
     from .data import QUIRKS
 

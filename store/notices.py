@@ -1,80 +1,68 @@
 """Writing notices: the one write path of imports, demo loads and harvests.
 
-Rules (DESIGN.md, "Store"):
+Rules (docs/architecture.md, "Store"):
 - a write that changes nothing keeps the datestamp, so aggregators don't re-fetch unchanged records;
 - the datestamp moves only when what we publish changes (the public view, hence every rendition);
 - a deletion leaves a tombstone whose datestamp is the deletion time; a deleted notice can be re-created;
 - a notice belongs to its source (local, or one partner): another source's write is refused, never applied;
 - renditions are rendered here, when the notice is written, so the protocol never serializes on read —
   except for writes that defer them (`render=False`: harvests, whose speed is bound by it): those notices are
-  stored with `rendered = False`, the provider renders them on read until `render_backlog` has stored them.
+  stored with `rendered = False`, the provider renders them on read until the rendering backlog
+  (store/backlog.py) has stored them. Renditions are written here only (`insert_renditions`,
+  `replace_renditions`), by writes, the backlog and `pop renditions rebuild` alike.
 """
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable, NamedTuple, Sequence
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base, slugify
-from formats.notice import Fingerprint, Notice, fingerprint
+from formats.notice import LOCAL_SOURCE, Fingerprint, Notice, fingerprint
+from formats.outcomes import Rejection, RejectionKind, Tally
 from formats.registry import get_format, render_all
 
+from .clock import utcnow
 from .models import NoticeRow, Rendition, StoreState
 
 
-def utcnow() -> datetime:
-    """Now, in UTC, to the whole second: the store's clock and the datestamps' granularity."""
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-
-
 @dataclass
-class WriteSummary:
+class WriteSummary(Tally):
     """What a write did, notice by notice, and why each refused notice was refused."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    rejected: list[tuple[str | None, str]] = field(default_factory=list)  # (REF, reason)
+    rejected: list[Rejection] = field(default_factory=list)
     unlisted_rejections: int = 0  # rejections counted but not listed (a report keeps a bounded list)
 
     @property
     def rejected_count(self) -> int:
         return len(self.rejected) + self.unlisted_rejections
 
-    def reject(self, ref: str | None, reason: str, limit: int = 10_000) -> None:
+    def reject(self, ref: str | None, reason: str, kind: RejectionKind = RejectionKind.INVALID,
+               limit: int = 10_000) -> None:
         if len(self.rejected) < limit:
-            self.rejected.append((ref, reason))
+            self.rejected.append(Rejection(ref, reason, kind))
         else:
             self.unlisted_rejections += 1
 
     def add(self, other: "WriteSummary") -> "WriteSummary":
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.deleted += other.deleted
-        for ref, reason in other.rejected:
-            self.reject(ref, reason)
+        self.add_tally(other)
+        for rejection in other.rejected:
+            self.reject(rejection.ref, rejection.reason, rejection.kind)
         self.unlisted_rejections += other.unlisted_rejections
         return self
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated + self.deleted
 
     def line(self) -> str:
         return (f"created: {self.created}, updated: {self.updated}, "
                 f"unchanged: {self.unchanged}, rejected: {self.rejected_count}")
 
 
-def _owner_conflict(existing_source: str, source: str) -> str:
-    who = "local imports" if existing_source == "local" else f"partner {existing_source!r}"
-    return f"REF is owned by {who}; {source!r} may not change it"
+def _reject_owner(summary: WriteSummary, ref: str, existing_source: str, source: str) -> None:
+    who = "local imports" if existing_source == LOCAL_SOURCE else f"partner {existing_source!r}"
+    summary.reject(ref, f"REF is owned by {who}; {source!r} may not change it", RejectionKind.OWNED_ELSEWHERE)
 
 
 @dataclass(frozen=True)
@@ -147,7 +135,7 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         notice, print_ = prepared.notice, prepared.print
         row = existing.get(notice.ref)
         if row is not None and row.source != notice.source:
-            summary.reject(notice.ref, _owner_conflict(row.source, notice.source))
+            _reject_owner(summary, notice.ref, row.source, notice.source)
             continue
         if row is not None and row.fields_hash == print_.fields_hash and not row.deleted:
             summary.unchanged += 1
@@ -263,6 +251,29 @@ def _outgrown(estimated: float, live: int) -> bool:
     return live >= 1024 and live > 2 * max(estimated, 0)
 
 
+def replace_renditions(session: Session, rendered: list[tuple[int, dict[str, str]]],
+                       prefixes: Sequence[str] | None = None) -> None:
+    """Store each notice's renditions {prefix: xml} in place of those it had (only in `prefixes`, when
+    given: a format missing from its dict is then dropped). Datestamps are the caller's business."""
+    ids = [notice_id for notice_id, _ in rendered]
+    if not ids:
+        return
+    stale = delete(Rendition).where(Rendition.notice_id.in_(ids))
+    if prefixes is not None:
+        stale = stale.where(Rendition.format.in_(list(prefixes)))
+    session.execute(stale)
+    rows = [row for notice_id, renditions in rendered for row in _rendition_rows(notice_id, renditions)]
+    if rows:
+        _insert_renditions(session, rows)
+
+
+def move_datestamps(session: Session, notice_ids: list[int], now: datetime) -> None:
+    """What these notices publish changed without a write of their fields (a mapping changed)."""
+    if notice_ids:
+        session.execute(update(NoticeRow).where(NoticeRow.id.in_(notice_ids)).values(datestamp=now))
+        bump_state(session, now)
+
+
 def _insert_renditions(session: Session, rows: list[dict]) -> None:
     if session.bind.dialect.name != "postgresql":
         session.execute(insert(Rendition), rows)
@@ -275,7 +286,7 @@ def _insert_renditions(session: Session, rows: list[dict]) -> None:
 
 
 def delete_notices(
-    session: Session, base_name: str, refs: Iterable[str], *, source: str = "local", now: datetime | None = None
+    session: Session, base_name: str, refs: Iterable[str], *, source: str = LOCAL_SOURCE, now: datetime | None = None
 ) -> WriteSummary:
     """Tombstone notices: deleted, renditions dropped, datestamp = the deletion time."""
     get_base(base_name)  # unknown base → UnknownBase
@@ -287,9 +298,9 @@ def delete_notices(
     for ref in refs:
         row = rows.get(ref)
         if row is None:
-            summary.reject(ref, f"no {base_name} notice has this REF")
+            summary.reject(ref, f"no {base_name} notice has this REF", RejectionKind.UNKNOWN_REF)
         elif row.source != source:
-            summary.reject(ref, _owner_conflict(row.source, source))
+            _reject_owner(summary, ref, row.source, source)
         elif row.deleted:
             summary.unchanged += 1
         else:
@@ -301,80 +312,6 @@ def delete_notices(
         summary.deleted = len(doomed)
         bump_state(session, now)
     return summary
-
-
-def render_backlog(session: Session, limit: int = 500, after: int = 0) -> tuple[int, int]:
-    """Render and store the renditions of up to `limit` notices of the rendering backlog whose id is above
-    `after` (oldest first), in the caller's transaction; returns (how many, the last id), so a caller walks the
-    backlog without rescanning what it has rendered. Datestamps do not move: the provider already served these
-    notices, rendered on read by the same renderers. On PostgreSQL the rows are locked (SKIP LOCKED), so
-    several renderers share the backlog and a concurrent write of the same notice waits for the commit."""
-    query = backlog_query(after, limit)
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = session.execute(query).scalars().all()
-    if not rows:
-        return 0, after
-    _store_renditions(session, [(row.id, render_all(row_to_notice(row))) for row in rows])
-    return len(rows), rows[-1].id
-
-
-def backlog_query(after: int, limit: int):
-    """Up to `limit` notices of the rendering backlog whose id is above `after`, oldest first."""
-    # `NOT rendered`: the partial index's own predicate (`rendered IS false` would not use it)
-    return (select(NoticeRow).where(~NoticeRow.rendered, NoticeRow.deleted.is_(False), NoticeRow.id > after)
-            .order_by(NoticeRow.id).limit(limit))
-
-
-def _store_renditions(session: Session, rendered: list[tuple[int, dict[str, str]]]) -> None:
-    """Store the renditions of backlog notices (locked by the caller) and take them out of the backlog."""
-    ids = [notice_id for notice_id, _ in rendered]
-    # A notice in the backlog has no renditions (every write that puts one there drops them in the same
-    # transaction); the delete is a cheap guard (an index lookup per notice) against a store edited by hand.
-    session.execute(delete(Rendition).where(Rendition.notice_id.in_(ids)))
-    rows = [row for notice_id, renditions in rendered for row in _rendition_rows(notice_id, renditions)]
-    if rows:
-        _insert_renditions(session, rows)
-    session.execute(update(NoticeRow).where(NoticeRow.id.in_(ids)).values(rendered=True))
-
-
-def store_rendered(session: Session, rendered: list[tuple[str, int, dict[str, str]]]) -> int:
-    """Store renditions rendered elsewhere — (fields hash read, notice id, renditions) — for the notices still
-    in the backlog with that same hash, locked (SKIP LOCKED on PostgreSQL) in the caller's transaction;
-    others (written again meanwhile, rendered or deleted) are left alone. Returns how many were stored."""
-    query = (select(NoticeRow.id, NoticeRow.fields_hash)
-             .where(NoticeRow.id.in_([notice_id for _, notice_id, _ in rendered]), ~NoticeRow.rendered,
-                    NoticeRow.deleted.is_(False)))
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    current = dict(session.execute(query).all())
-    fresh = [(notice_id, renditions) for fields_hash, notice_id, renditions in rendered
-             if current.get(notice_id) == fields_hash]
-    if fresh:
-        _store_renditions(session, fresh)
-    return len(fresh)
-
-
-def render_pending(db, *, batch_size: int = 500, budget: float | None = None, progress=None) -> int:
-    """Work through the rendering backlog, one transaction per batch, until it is empty or `budget` seconds
-    have passed (the worker keeps its loop responsive); returns how many notices were rendered. A notice
-    written again meanwhile (behind the walk) is left to the next call."""
-    started, done, after = time.monotonic(), 0, 0
-    while budget is None or time.monotonic() - started < budget:
-        with db.session() as session:
-            count, after = render_backlog(session, batch_size, after)
-        if not count:
-            break
-        done += count
-        if progress:
-            progress(count)
-    return done
-
-
-def backlog_size(session: Session) -> int:
-    """How many live notices wait for their renditions."""
-    return session.execute(select(func.count()).select_from(NoticeRow)
-                           .where(~NoticeRow.rendered, NoticeRow.deleted.is_(False))).scalar_one()
 
 
 def bump_state(session: Session, now: datetime | None = None) -> None:

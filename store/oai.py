@@ -1,7 +1,7 @@
 """The OAI-PMH provider's storage, in SQL: keyset pages over (datestamp, id) on the notice indexes, renditions
 joined and copied as stored. A notice still in the rendering backlog (`rendered` false: a harvest deferred its
 renditions) is rendered here, on read, by the same renderers that will store it. Implements
-`protocols.oaipmh.Repository`; `CachedRepository` adds flask-caching of what is costly and rarely changes
+`protocols.oaipmh.Repository`, selecting notices through store/selection.py; `CachedRepository` adds flask-caching of what is costly and rarely changes
 (earliest datestamp, sets, list sizes), keyed on the store version."""
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from protocols.oaipmh import Item, Selection, SetCatalog
 from protocols.oaipmh.repository import ProducerSet
 
 from .models import NoticeRow, Partner, Rendition
-from .store import store_version
+from .notices import store_version
+from .selection import ANY_PARTNER, NoticeSelection, conditions
 
 _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
@@ -38,6 +39,11 @@ def _item(row, prefix: str | None, with_metadata: bool) -> Item | None:
     if xml is None:
         return None
     return replace(item, metadata=xml) if with_metadata else item
+
+
+def oai_selection(selection: Selection) -> NoticeSelection:
+    return NoticeSelection(bases=selection.bases, producer_slug=selection.producer_slug, source=selection.source,
+                           since=selection.from_, until=selection.until)
 
 
 class SqlRepository:
@@ -64,7 +70,8 @@ class SqlRepository:
                 select(_N.base, _N.producer_slug, func.min(_N.producer))
                 .group_by(_N.base, _N.producer_slug).order_by(_N.base, _N.producer_slug)).all()
             partners = set(connection.execute(select(Partner.name)).scalars())
-            partners.update(connection.execute(select(_N.source).where(_N.source != "local").distinct()).scalars())
+            partners.update(connection.execute(
+                select(_N.source).where(*conditions(NoticeSelection(source=ANY_PARTNER))).distinct()).scalars())
         return SetCatalog(
             producers=tuple(ProducerSet(base, slug, name or slug) for base, slug, name in producers if base in BASES),
             partners=tuple(sorted(partners)),
@@ -83,23 +90,10 @@ class SqlRepository:
         return item if item is not None else Item(*row[:7], None)
 
     def _filtered(self, query, selection: Selection):
-        if len(selection.bases) == 1:
-            query = query.where(_N.base == next(iter(selection.bases)))
-        elif selection.bases != frozenset(BASES):
-            query = query.where(_N.base.in_(sorted(selection.bases)))
-        if selection.producer_slug is not None:
-            query = query.where(_N.producer_slug == selection.producer_slug)
-        if selection.source == "*":
-            query = query.where(_N.source != "local")
-        elif selection.source is not None:
-            query = query.where(_N.source == selection.source)
-        if selection.from_ is not None:
-            query = query.where(_N.datestamp >= selection.from_)
-        if selection.until is not None:
-            query = query.where(_N.datestamp <= selection.until)
         # A notice is in a format's lists when it has a rendition in it, or is a tombstone, or waits in the
         # rendering backlog (then `_item` renders it, and drops it if it is not eligible to the format).
-        return query.where(or_(_R.notice_id.is_not(None), _N.deleted, ~_N.rendered))
+        return query.where(*conditions(oai_selection(selection)),
+                           or_(_R.notice_id.is_not(None), _N.deleted, ~_N.rendered))
 
     def _joined(self, selection: Selection):
         return NoticeRow.__table__.outerjoin(

@@ -1,21 +1,23 @@
-"""Alembic environment: the URL comes from the app's settings (or the -x url=… argument), never from a file."""
+"""Alembic environment: the URL comes from the caller (store.migrate), the -x url=… argument or DATABASE_URL,
+never from a file, and never through the Flask app."""
 from __future__ import annotations
+
+import os
 
 from alembic import context
 
-from app.db import make_engine
-from app.models import Model
+from store.db import make_engine
+from store.models import Model
 
 config = context.config
 target_metadata = Model.metadata
 
 
 def _url() -> str:
-    url = config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("url")
+    url = (config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("url")
+           or os.environ.get("DATABASE_URL"))
     if not url:
-        from app.settings import Settings
-
-        url = Settings.from_env().database_url
+        raise SystemExit("no database URL: run `pop db upgrade`, pass -x url=…, or set DATABASE_URL")
     return url
 
 

@@ -1674,7 +1674,7 @@ def prepare_demo_batch(task: tuple[str, int, int, int]) -> list:
     """Generate, validate, hash and render one batch (runs in a worker process)."""
     from formats.notice import validate_notice
 
-    from .store import prepare
+    from ..notices import prepare
 
     name, start, count, seed = task
     base = BASES[name]

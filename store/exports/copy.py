@@ -30,7 +30,8 @@ from formats.bases import Field
 from protocols.export.query import ExportQuery
 from protocols.export.writers import CsvEncoder
 
-from .export_store import ExportRow
+from ..selection import postgresql_text
+from .reader import ExportRow, export_selection
 
 # When PostgreSQL's cells for objects and numbers may differ from the encoder's (matched on their JSON text,
 # strings included: a false alarm only sends a notice down the Python path): a backslash (an escaped
@@ -82,19 +83,12 @@ def copy_statement(query: ExportQuery) -> sql.Composed:
     if layout.include_deleted:
         fallback = sql.SQL("CASE WHEN NOT deleted THEN {} END").format(fallback)
         cells.append(sql.SQL("CASE WHEN deleted THEN 'true' END"))
-    conditions = [sql.SQL("base = {}").format(sql.Literal(query.base.name))]
-    if not query.include_deleted:
-        conditions.append(sql.SQL("NOT deleted"))
-    if query.producer_slug:
-        conditions.append(sql.SQL("producer_slug = {}").format(sql.Literal(query.producer_slug)))
-    if query.since:
-        conditions.append(sql.SQL("datestamp >= {}").format(sql.Literal(query.since)))
-    if query.until:
-        conditions.append(sql.SQL("datestamp <= {}").format(sql.Literal(query.until)))
+    # the WHERE of every reader (store/selection.py), inlined: SQLAlchemy does not build COPY statements
+    conditions = sql.SQL(postgresql_text(export_selection(query)))
     return sql.SQL(
         "COPY (SELECT {fallback}, {cells} FROM notice WHERE {conditions} ORDER BY datestamp, id) "
         "TO STDOUT WITH (FORMAT csv, DELIMITER {delimiter})"
-    ).format(fallback=fallback, cells=sql.SQL(", ").join(cells), conditions=sql.SQL(" AND ").join(conditions),
+    ).format(fallback=fallback, cells=sql.SQL(", ").join(cells), conditions=conditions,
              delimiter=sql.Literal(query.delimiter))
 
 

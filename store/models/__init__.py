@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy 2). Alembic migrations in app/migrations own the schema.
+"""The store's tables (SQLAlchemy 2). Alembic migrations in store/migrations own the schema.
 
 All timestamps are naive datetimes in UTC (whole seconds for datestamps): SQLite and PostgreSQL compare
 them alike, and OAI-PMH speaks UTC only.

@@ -29,7 +29,8 @@ from formats.tabular import decode_row
 
 from .db import Database
 from .models import NoticeRow
-from .store import WriteSummary, delete_notices, utcnow, write_notices
+from .clock import utcnow
+from .notices import WriteSummary, delete_notices, write_notices
 
 DELETED_MARKER = "_deleted"  # protocols.export.writers.DELETED_MARKER
 

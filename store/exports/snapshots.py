@@ -1,20 +1,14 @@
-"""The store's side of exports: notices of a base streamed in (datestamp, id) order, per-base fingerprints that
-tell whether a snapshot is stale, the export_snapshot table, and the snapshot build of `pop export build`.
-
-Notices are read with one statement iterated in batches (`yield_per`): a server-side cursor on PostgreSQL,
-SQLite's own cursor otherwise. Memory stays flat, and the whole export is one consistent snapshot of the
-store (a notice updated during a download is neither missed nor sent twice).
-"""
+"""Export snapshots: per-base fingerprints that tell whether a snapshot is stale, the export_snapshot table,
+and the build of `pop export build` (notices read through store/exports/reader.py)."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable
 
-import orjson
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base
@@ -22,44 +16,11 @@ from protocols.export.query import ExportQuery
 from protocols.export.snapshot import SnapshotFile, write_manifest, write_snapshots
 from protocols.export.writers import FORMATS, Layout, make_encoder
 
-from .db import Database
-from .models import ExportSnapshot, NoticeRow
-from .store import store_version, utcnow
-
-BATCH = 2000
-
-
-class ExportRow(NamedTuple):
-    ref: str
-    fields: dict
-    deleted: bool
-
-
-def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -> Iterator[ExportRow]:
-    """The notices an export query selects, oldest datestamp first. `fields` travel as JSON text (as UTF-8
-    bytes on PostgreSQL: no decoding by the driver, and orjson reads bytes fastest), parsed here by orjson:
-    half the cost of the driver's JSON loading through SQLAlchemy's result processing. Rows are read with
-    Core, not the ORM: nothing here needs ORM objects."""
-    fields = cast(NoticeRow.fields, Text)
-    if session.bind.dialect.name == "postgresql":
-        fields = func.convert_to(fields, "UTF8")
-    statement = (
-        select(NoticeRow.ref, fields, NoticeRow.deleted)
-        .where(NoticeRow.base == query.base.name)
-        .order_by(NoticeRow.datestamp, NoticeRow.id)
-    )
-    if not query.include_deleted:
-        statement = statement.where(NoticeRow.deleted.is_(False))
-    if query.producer_slug:
-        statement = statement.where(NoticeRow.producer_slug == query.producer_slug)
-    if query.since:
-        statement = statement.where(NoticeRow.datestamp >= query.since)
-    if query.until:
-        statement = statement.where(NoticeRow.datestamp <= query.until)
-    loads = orjson.loads
-    streamed = statement.execution_options(yield_per=batch)  # a server-side cursor, fetched in batches
-    for ref, fields, deleted in session.connection().execute(streamed):
-        yield ExportRow(ref, loads(fields), deleted)
+from ..clock import utcnow
+from ..db import Database
+from ..models import ExportSnapshot, NoticeRow
+from ..notices import store_version
+from .reader import iter_export_rows
 
 
 @dataclass(frozen=True)
@@ -85,12 +46,6 @@ def base_state(session: Session, base: str) -> BaseState:
         records += not deleted
     high_water = session.execute(select(func.max(NoticeRow.datestamp)).where(NoticeRow.base == base)).scalar()
     return BaseState(records=records, high_water=high_water, fingerprint=digest.hexdigest())
-
-
-def published_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(NoticeRow.base, func.count()).where(NoticeRow.deleted.is_(False)).group_by(NoticeRow.base))
-    return {base: count for base, count in rows}
 
 
 def snapshots(session: Session) -> dict[tuple[str, str], ExportSnapshot]:

@@ -1,4 +1,4 @@
-"""Running Alembic from the app: `pop db upgrade`, readiness checks and tests use these."""
+"""Running Alembic: `pop db upgrade`, readiness checks and tests use these."""
 from __future__ import annotations
 
 from pathlib import Path

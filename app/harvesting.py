@@ -1,0 +1,33 @@
+"""The app's side of a harvest run: the harvester's settings from the app's, and outcomes in /metrics.
+The CLI (`pop harvest run`, `pop worker`) and the admin API's remote check go through here."""
+from __future__ import annotations
+
+from harvest.client import ClientSettings
+from harvest.runner import RunOptions, RunReport
+from store.db import Database
+from store.harvest_storage import harvest_partner as _harvest_partner
+
+from .metrics import HARVEST_RECORDS, HARVEST_RUNS
+from .settings import Settings
+
+
+def client_settings(settings: Settings) -> ClientSettings:
+    return ClientSettings(timeout=settings.harvest_timeout, max_attempts=settings.harvest_max_attempts,
+                          backoff=settings.harvest_backoff, max_retry_after=settings.harvest_max_retry_after,
+                          max_response_bytes=settings.harvest_max_response_bytes)
+
+
+def run_options(settings: Settings) -> RunOptions:
+    return RunOptions(overlap_seconds=settings.harvest_overlap, max_empty_pages=settings.harvest_max_empty_pages,
+                      reader=settings.harvest_reader)
+
+
+def harvest_partner(db: Database, settings: Settings, name: str, *, full: bool = False, progress=None,
+                    log=None) -> RunReport:
+    """Run one partner now (resuming its interrupted run if any), holding its lock; count the outcome."""
+    report = _harvest_partner(db, name, client_settings(settings), run_options(settings), full=full,
+                              progress=progress, log=log)
+    HARVEST_RUNS.labels(name, report.status).inc()
+    for result in ("created", "updated", "unchanged", "deleted", "quarantined"):
+        HARVEST_RECORDS.labels(name, result).inc(getattr(report.counters, result))
+    return report

@@ -1,0 +1,62 @@
+"""Notices for an export, in (datestamp, id) order, and the one function a download goes through:
+`export_chunks` picks the fastest correct reader — CSV on PostgreSQL is written by COPY (store/exports/copy.py,
+the same bytes as the Python encoder), everything else by the protocol's encoders over `iter_export_rows`.
+
+Notices are read with one statement iterated in batches (`yield_per`): a server-side cursor on PostgreSQL,
+SQLite's own cursor otherwise. Memory stays flat, and the whole export is one consistent snapshot of the
+store (a notice updated during a download is neither missed nor sent twice).
+"""
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple
+
+import orjson
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy.orm import Session
+
+from protocols.export.query import ExportQuery
+from protocols.export.writers import CsvEncoder, Encoder, stream
+
+from ..db import Database
+from ..models import NoticeRow
+from ..selection import NoticeSelection, conditions
+
+BATCH = 2000
+
+
+class ExportRow(NamedTuple):
+    ref: str
+    fields: dict
+    deleted: bool
+
+
+def export_selection(query: ExportQuery) -> NoticeSelection:
+    return NoticeSelection(bases=frozenset({query.base.name}), producer_slug=query.producer_slug or None,
+                           since=query.since, until=query.until, include_deleted=query.include_deleted)
+
+
+def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -> Iterator[ExportRow]:
+    """The notices an export query selects, oldest datestamp first. `fields` travel as JSON text (as UTF-8
+    bytes on PostgreSQL: no decoding by the driver, and orjson reads bytes fastest), parsed here by orjson:
+    half the cost of the driver's JSON loading through SQLAlchemy's result processing. Rows are read with
+    Core, not the ORM: nothing here needs ORM objects."""
+    fields = cast(NoticeRow.fields, Text)
+    if session.bind.dialect.name == "postgresql":
+        fields = func.convert_to(fields, "UTF8")
+    statement = (select(NoticeRow.ref, fields, NoticeRow.deleted)
+                 .where(*conditions(export_selection(query))).order_by(NoticeRow.datestamp, NoticeRow.id))
+    loads = orjson.loads
+    streamed = statement.execution_options(yield_per=batch)  # a server-side cursor, fetched in batches
+    for ref, fields, deleted in session.connection().execute(streamed):
+        yield ExportRow(ref, loads(fields), deleted)
+
+
+def export_chunks(db: Database, query: ExportQuery, encoder: Encoder, batch: int = BATCH) -> Iterator[bytes]:
+    """The whole export of `query` as byte chunks (not gzipped), read in one transaction."""
+    with db.session() as session:
+        if db.is_postgresql and isinstance(encoder, CsvEncoder):
+            from .copy import csv_stream
+
+            yield from csv_stream(session, query, encoder)
+        else:
+            yield from stream(encoder, iter_export_rows(session, query, batch))

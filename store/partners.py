@@ -1,0 +1,105 @@
+"""Partners (the OAI-PMH repositories POP harvests) and their runs and quarantined records, as the CLI,
+the admin API and the worker read and change them. What a run writes is in store/harvest_storage.py."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harvest.partner import PartnerConfig
+from harvest.schedule import is_due
+
+from .clock import utcnow
+from .models import HarvestIssue, HarvestRun, Partner
+
+
+class PartnerNotFound(LookupError):
+    def __str__(self) -> str:
+        return f"no partner named {self.args[0]!r}"
+
+
+def to_config(row: Partner) -> PartnerConfig:
+    return PartnerConfig(name=row.name, url=row.url, metadata_prefix=row.metadata_prefix, base=row.base,
+                         mapping=row.mapping if row.mapping != row.metadata_prefix else "",
+                         sets=tuple(row.sets or ()), interval_seconds=row.interval_seconds, enabled=row.enabled,
+                         notes=row.notes or "", granularity=row.granularity)
+
+
+def _what_is_harvested(config: PartnerConfig) -> tuple:
+    return config.url, config.metadata_prefix, config.mapping_name, config.sets, config.base
+
+
+def get_partner(session: Session, name: str) -> Partner:
+    row = session.execute(select(Partner).where(Partner.name == name)).scalar_one_or_none()
+    if row is None:
+        raise PartnerNotFound(name)
+    return row
+
+
+def list_partners(session: Session) -> list[Partner]:
+    return list(session.execute(select(Partner).order_by(Partner.name)).scalars())
+
+
+def save_partner(session: Session, config: PartnerConfig, *, granularity: str | None = None,
+                 existing: Partner | None = None) -> Partner:
+    """Create or update a partner from a checked configuration."""
+    now = utcnow()
+    row = existing or Partner(name=config.name, created=now, full_next=False)
+    if existing is not None and _what_is_harvested(to_config(existing)) != _what_is_harvested(config):
+        row.full_next = True  # an incremental `from` would miss the old records of the new feed
+    row.name = config.name
+    row.url, row.metadata_prefix, row.base = config.url, config.metadata_prefix, config.base
+    row.mapping = config.mapping_name
+    row.sets = list(config.sets)
+    if row.interval_seconds != config.interval_seconds or existing is None:
+        row.next_run_at = now if config.interval_seconds else None
+    row.interval_seconds = config.interval_seconds
+    row.enabled, row.notes = config.enabled, config.notes
+    row.granularity = granularity or row.granularity
+    row.updated = now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def partner_exists(session: Session, name: str) -> bool:
+    return session.execute(select(Partner.id).where(Partner.name == name)).first() is not None
+
+
+# --- runs ---------------------------------------------------------------------------------------------
+def queue_run(session: Session, partner: Partner, *, full: bool = False) -> HarvestRun:
+    """Ask for a run (the admin API): a worker picks it up. An already queued run is returned as is."""
+    queued = session.execute(select(HarvestRun).where(HarvestRun.partner_id == partner.id,
+                                                      HarvestRun.status == "queued")).scalar_one_or_none()
+    if queued is not None:
+        queued.full = queued.full or full
+        return queued
+    run = HarvestRun(partner_id=partner.id, status="queued", full=full, started=utcnow())
+    session.add(run)
+    session.flush()
+    return run
+
+
+def list_runs(session: Session, partner: Partner, limit: int = 20) -> list[HarvestRun]:
+    return list(session.execute(select(HarvestRun).where(HarvestRun.partner_id == partner.id)
+                                .order_by(HarvestRun.id.desc()).limit(limit)).scalars())
+
+
+def get_run(session: Session, partner: Partner, run_id: int) -> HarvestRun | None:
+    return session.execute(select(HarvestRun).where(HarvestRun.partner_id == partner.id,
+                                                    HarvestRun.id == run_id)).scalar_one_or_none()
+
+
+def list_issues(session: Session, run_id: int, *, after_id: int = 0, limit: int = 100) -> list[HarvestIssue]:
+    return list(session.execute(select(HarvestIssue).where(HarvestIssue.run_id == run_id, HarvestIssue.id > after_id)
+                                .order_by(HarvestIssue.id).limit(limit)).scalars())
+
+
+def due_partners(session: Session, now: datetime) -> list[str]:
+    """Partners with a queued run first, then those whose schedule is due."""
+    queued = session.execute(select(Partner.name).join(HarvestRun, HarvestRun.partner_id == Partner.id)
+                             .where(HarvestRun.status == "queued").order_by(HarvestRun.id)).scalars().all()
+    scheduled = [row.name for row in list_partners(session)
+                 if is_due(row.enabled, row.interval_seconds, row.next_run_at, now)]
+    return list(dict.fromkeys([*queued, *scheduled]))
