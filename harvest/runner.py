@@ -26,6 +26,7 @@ from typing import Callable, Protocol, Sequence
 
 from formats.bases import Base, get_base
 from formats.notice import Fingerprint, InvalidNotice, Notice, fingerprint, validate_notice
+from formats.outcomes import Tally
 
 from .client import BadResumptionToken, HarvestError, OAIClient
 from .mappings import Mapping, MappingError, get_mapping, map_record, ref_from_identifier
@@ -56,12 +57,10 @@ class Checkpoint:
 
 
 @dataclass
-class Counters:
+class Counters(Tally):
+    """A run's tally of notices (the store's counts, added page by page), with its pages and quarantine."""
+
     pages: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
     quarantined: int = 0
 
     @property

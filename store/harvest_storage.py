@@ -126,7 +126,7 @@ class SqlHarvestStorage:
                 .returning(table.c.pages, table.c.created, table.c.updated, table.c.unchanged, table.c.deleted,
                            table.c.quarantined)
             ).one()
-            return Counters(*row)
+            return Counters(**row._asdict())
 
     def finish_run(self, run: RunState, partner: PartnerConfig, status: str, error: str | None) -> None:
         now = utcnow()
