@@ -1,6 +1,6 @@
 """A harvest run: pages from the client, mapped into notices, committed page by page through a storage.
 
-The storage (`HarvestStorage`, implemented in SQL by app/harvest_store.py) commits each page's notices,
+The storage (`HarvestStorage`, implemented in SQL by store/harvest_storage.py) commits each page's notices,
 tombstones, quarantined records, counters and the next checkpoint in ONE transaction. So a run killed at
 any point resumes from its last committed page — nothing lost, nothing applied twice — and its counters
 end where an uninterrupted run's would.

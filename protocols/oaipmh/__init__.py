@@ -1,6 +1,6 @@
 """OAI-PMH 2.0 provider, without Flask: argument validation per verb, errors, dates, signed stateless
 resumption tokens, sets, and a streaming response writer. It reads notices through `Repository`, the small
-interface it defines (app/oai_store.py implements it in SQL).
+interface it defines (store/oai.py implements it in SQL).
 
     provider = Provider(repository, config)
     response = provider.handle([("verb", "ListRecords"), ("metadataPrefix", "oai_dc")])

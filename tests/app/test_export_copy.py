@@ -1,4 +1,4 @@
-"""CSV exports made by PostgreSQL's COPY (app/export_copy.py) are byte for byte those of the Python encoder
+"""CSV exports made by PostgreSQL's COPY (store/exports/copy.py) are byte for byte those of the Python encoder
 (`CsvEncoder` over `iter_export_rows`) — on the real samples, on notices carrying every value that could tell
 them apart (numbers Python writes in another form, JSON objects with separators in their strings, escapes),
 with every export option — and the notices that can take the fast path do take it."""
