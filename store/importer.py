@@ -119,19 +119,11 @@ def _read_csv(handle, base: Base) -> Iterator[RawRecord]:
         delimiter = first.strip()[4]  # the spreadsheet hint line written with sep=;
         first = ""
     reader = csv.reader(_chain(first, handle), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
+    rows = _csv_rows(reader)
+    header = next(rows, None)
+    if header is None:
         return
-    except csv.Error as error:
-        raise ImportError_(f"unreadable CSV header: {error}") from None
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ImportError_(f"unreadable CSV at line {reader.line_num}: {error}") from None
+    for row in rows:
         position = f"line {reader.line_num}"
         if len(row) != len(header):
             yield RawRecord(position, None, f"{len(row)} cells where the header has {len(header)}")
@@ -140,6 +132,18 @@ def _read_csv(handle, base: Base) -> Iterator[RawRecord]:
             yield RawRecord(position, decode_row(base, header, row))
         except ValueError as error:
             yield RawRecord(position, None, str(error))
+
+
+def _csv_rows(reader) -> Iterator[list[str]]:
+    """The rows of a csv.reader; a malformed one ends the file (csv cannot find the next row after it)."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            where = "header" if reader.line_num <= 1 else f"at line {reader.line_num}"
+            raise ImportError_(f"unreadable CSV {where}: {error}") from None
 
 
 def _chain(first: str, handle) -> Iterator[str]:
