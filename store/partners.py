@@ -63,6 +63,11 @@ def save_partner(session: Session, config: PartnerConfig, *, granularity: str | 
     return row
 
 
+def delete_partner(session: Session, row: Partner) -> None:
+    """Forget a partner, its runs and their quarantine; its notices stay, owned by its name."""
+    session.delete(row)
+
+
 def partner_exists(session: Session, name: str) -> bool:
     return session.execute(select(Partner.id).where(Partner.name == name)).first() is not None
 

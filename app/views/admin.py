@@ -22,8 +22,8 @@ from harvest.partner import InvalidPartner, PartnerConfig, check_config, check_r
 from harvest.schedule import IntervalError, format_interval, parse_interval
 
 from store.models import Partner
-from store.partners import (PartnerNotFound, get_partner, get_run, list_issues, list_partners, list_runs,
-                            partner_exists, queue_run, save_partner, to_config)
+from store.partners import (PartnerNotFound, delete_partner, get_partner, get_run, list_issues, list_partners,
+                            list_runs, partner_exists, queue_run, save_partner, to_config)
 from store.tokens import authenticate
 
 from .. import pop
@@ -219,7 +219,7 @@ class PartnerResource(MethodView):
     def delete(self, name):
         """Forget a partner, its runs and their quarantine (its notices stay, owned by its name)."""
         with pop().db.session() as session:
-            session.delete(_partner_or_404(session, name))
+            delete_partner(session, _partner_or_404(session, name))
 
 
 @blueprint.route("/partners/<name>/runs")

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
 
 from formats.bases import iter_bases
-from store.migrate import current_revision, head_revision
+from store.migrate import schema_revisions
 from store.stats import notice_counts, published_counts
 
 from .. import pop
@@ -45,10 +44,7 @@ def healthz():
 def readyz():
     """Readiness: the database answers and its schema is at the code's migration head."""
     try:
-        db = pop().db
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        current, head = current_revision(db.engine), head_revision()
+        current, head = schema_revisions(pop().db.engine)
     except Exception as error:  # noqa: BLE001 - readiness reports any failure as not ready
         return jsonify(status="unavailable", database=type(error).__name__), 503
     if current != head:
