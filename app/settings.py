@@ -1,126 +1,130 @@
-"""Typed settings, built from the environment in one place. Every setting is documented in docs/configuration.md."""
+"""Typed settings, built from the environment in one place.
+
+Each setting is declared once, as a field of `Settings` made by `setting(...)`: its environment variable, its
+default, how its value is read and checked, and what it means. `Settings.from_env` reads the environment from
+those declarations, and `settings_table()` writes the table of docs/configuration.md from the same ones
+(`python tools/settings_doc.py` puts it in the file; a test fails when the committed table is stale).
+Adding a setting is one `setting(...)` line here and a run of that tool.
+"""
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
+
+from formats.rights import DEFAULT_RIGHTS, is_accepted
 
 
 class ConfigurationError(RuntimeError):
     """A setting is missing or wrong; the message says which and how to fix it."""
 
 
-def _default_schema_dir() -> str | None:
-    candidate = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas"
-    return str(candidate) if candidate.is_dir() else None
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+# How a value is read: (variable, raw text, never empty) -> the value, or a ConfigurationError naming the variable.
+Parser = Callable[[str, str], Any]
+# A default that depends on the install: (instance folder, the settings read before this one) -> the value.
+Derivation = Callable[[Path, Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
-class Settings:
-    env: str  # production | development | testing
-    database_url: str
-    secret_key: str
-    base_url: str
-    repository_identifier: str
-    repository_name: str
-    admin_email: str
-    cache_url: str | None
-    schema_dir: str | None
-    export_dir: str
-    oai_page_size: int = 100
-    oai_identifiers_page_size: int = 500
-    oai_token_lifetime: int = 86_400  # seconds; the spec lets harvesters come back the next day
-    oai_commit_lag: int = 2  # seconds a write may commit after its datestamp; lists stop that far back
-    edm_default_rights: str = "http://rightsstatements.org/vocab/CNE/1.0/"  # edm:rights when a notice states none
-    harvest_timeout: float = 60.0  # seconds, per request to a partner
-    harvest_max_attempts: int = 6  # per request, before a run fails
-    harvest_backoff: float = 2.0  # first wait between attempts (doubled each time)
-    harvest_max_retry_after: float = 600.0  # longest Retry-After honoured, in seconds
-    harvest_max_response_bytes: int = 64 * 1024 * 1024
-    harvest_overlap: int = 300  # seconds taken off the last run's responseDate for the next `from`
-    harvest_max_empty_pages: int = 10  # empty pages with a token in a row before a run fails
-    harvest_reader: str = "process"  # where pages are fetched, parsed and mapped: "process" or "thread"
-    worker_poll: int = 30  # seconds between two looks at due partners
-    export_batch_size: int = 2000  # notices fetched per round trip while streaming an export
-    extra: dict = field(default_factory=dict)
+class Setting:
+    """One environment variable: how it is read, what it defaults to, what docs/configuration.md says of it."""
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, instance_path: str | Path = "instance") -> "Settings":
-        env = os.environ if env is None else env
-        instance = Path(instance_path)
-        mode = env.get("POP_ENV", "production")
-        if mode not in ("production", "development", "testing"):
-            raise ConfigurationError(f"POP_ENV must be production, development or testing, got {mode!r}")
-        database_url = env.get("DATABASE_URL") or f"sqlite:///{(instance / 'pop.sqlite3').resolve()}"
-        if database_url.startswith("postgres://"):
-            database_url = "postgresql://" + database_url[len("postgres://"):]
-        if database_url.startswith("postgresql://"):
-            database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
-        secret = env.get("POP_SECRET_KEY") or ""
-        if not secret:
-            if mode == "production":
-                raise ConfigurationError(
-                    "POP_SECRET_KEY is not set: set it to a long random string "
-                    "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
-                    "or set POP_ENV=development to run with a generated development key")
-            secret = _development_secret(instance)
-        return cls(
-            env=mode,
-            database_url=database_url,
-            secret_key=secret,
-            base_url=(env.get("POP_BASE_URL") or "http://localhost:5000").rstrip("/"),
-            repository_identifier=env.get("POP_REPOSITORY_IDENTIFIER") or "pop.culture.gouv.fr",
-            repository_name=env.get("POP_REPOSITORY_NAME") or "POP – la plateforme ouverte du patrimoine",
-            admin_email=env.get("POP_ADMIN_EMAIL") or "pop@culture.gouv.fr",
-            cache_url=env.get("POP_CACHE_URL") or None,
-            schema_dir=env.get("POP_SCHEMA_DIR") or _default_schema_dir(),
-            export_dir=env.get("POP_EXPORT_DIR") or str((instance / "exports").resolve()),
-            oai_page_size=_int(env, "POP_OAI_PAGE_SIZE", 100),
-            oai_identifiers_page_size=_int(env, "POP_OAI_IDENTIFIERS_PAGE_SIZE", 500),
-            oai_token_lifetime=_int(env, "POP_OAI_TOKEN_LIFETIME", 86_400),
-            edm_default_rights=_rights(env.get("POP_EDM_DEFAULT_RIGHTS")),
-            oai_commit_lag=_int(env, "POP_OAI_COMMIT_LAG", 2),
-            harvest_timeout=_int(env, "POP_HARVEST_TIMEOUT", 60),
-            harvest_max_attempts=_int(env, "POP_HARVEST_MAX_ATTEMPTS", 6),
-            harvest_max_retry_after=_int(env, "POP_HARVEST_MAX_RETRY_AFTER", 600),
-            harvest_max_response_bytes=_int(env, "POP_HARVEST_MAX_RESPONSE_BYTES", 64 * 1024 * 1024),
-            harvest_overlap=_int(env, "POP_HARVEST_OVERLAP", 300),
-            harvest_max_empty_pages=_int(env, "POP_HARVEST_MAX_EMPTY_PAGES", 10),
-            harvest_reader=_choice(env, "POP_HARVEST_READER", ("process", "thread")),
-            worker_poll=_int(env, "POP_WORKER_POLL", 30),
-            export_batch_size=_int(env, "POP_EXPORT_BATCH_SIZE", 2000),
-        )
+    variable: str
+    meaning: str  # Markdown, one table cell
+    parse: Parser
+    default: Any = None  # when the variable is unset or empty, unless `derive` is given
+    derive: Derivation | None = None
+    shown_default: str | None = None  # the default as the docs show it, when it is derived
+    attribute: str = ""  # the `Settings` field it fills (its name, set in `SETTINGS`)
+
+    def read(self, env: Mapping[str, str], instance: Path, before: Mapping[str, Any]) -> Any:
+        raw = env.get(self.variable)
+        if raw:  # unset and empty both mean "the default", so `VAR=` in a shell file does no harm
+            return self.parse(self.variable, raw)
+        if self.derive is not None:
+            return self.derive(instance, before)
+        return self.default
+
+    def documented_default(self) -> str:
+        if self.shown_default is not None:
+            return self.shown_default
+        return "none" if self.default is None else f"`{self.default}`"
 
 
-def _choice(env, name: str, choices: tuple[str, ...]) -> str:
-    value = env.get(name) or choices[0]
-    if value not in choices:
-        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
-    return value
+def setting(variable: str, meaning: str, *, parse: Parser | None = None, default: Any = None,
+            derive: Derivation | None = None, shown_default: str | None = None) -> Any:
+    """A `Settings` field read from `variable` (text unless `parse` says otherwise).
+
+    A setting with a plain default keeps it as the field's default; a derived one (`derive`) has none, since it
+    only exists once an instance folder is known, and must say how the docs show it."""
+    if derive is not None and shown_default is None:
+        raise TypeError(f"{variable}: a derived default needs its shown_default for the docs")
+    declared = Setting(variable, meaning, parse or text, default, derive, shown_default)
+    if derive is not None:
+        return field(metadata={"setting": declared})
+    return field(default=default, metadata={"setting": declared})
 
 
-def _rights(value: str | None) -> str:
-    from formats.rights import DEFAULT_RIGHTS, is_accepted
+# Parsers ------------------------------------------------------------------------------------------------------
 
-    if not value:
-        return DEFAULT_RIGHTS
-    if not is_accepted(value):
+
+def text(variable: str, raw: str) -> str:
+    return raw
+
+
+def whole_number(variable: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{variable} must be a whole number, got {raw!r}") from None
+
+
+def one_of(*choices: str) -> Parser:
+    """A parser accepting only `choices` (the docs say them in the setting's meaning)."""
+    def parse(variable: str, raw: str) -> str:
+        if raw not in choices:
+            raise ConfigurationError(f"{variable} must be one of {', '.join(choices)}, got {raw!r}")
+        return raw
+    return parse
+
+
+def _database_url(variable: str, raw: str) -> str:
+    # Heroku-style postgres:// and plain postgresql:// both mean psycopg 3, the driver we install.
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://"):]
+    return raw
+
+
+def _public_url(variable: str, raw: str) -> str:
+    return raw.rstrip("/")  # links are built as base_url + "/path"
+
+
+def _rights(variable: str, raw: str) -> str:
+    if not is_accepted(raw):
         raise ConfigurationError(
-            f"POP_EDM_DEFAULT_RIGHTS must be one of the rights URIs Europeana accepts "
-            f"(e.g. http://rightsstatements.org/vocab/CNE/1.0/), got {value!r}")
-    return value
+            f"{variable} must be one of the rights URIs Europeana accepts "
+            f"(e.g. http://rightsstatements.org/vocab/CNE/1.0/), got {raw!r}")
+    return raw
+
+
+# Derived defaults ---------------------------------------------------------------------------------------------
+
+
+def _instance_database(instance: Path, before: Mapping[str, Any]) -> str:
+    return f"sqlite:///{(instance / 'pop.sqlite3').resolve()}"
+
+
+def _secret_key(instance: Path, before: Mapping[str, Any]) -> str:
+    if before["env"] == "production":
+        raise ConfigurationError(
+            "POP_SECRET_KEY is not set: set it to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
+            "or set POP_ENV=development to run with a generated development key")
+    return _development_secret(instance)
 
 
 def _development_secret(instance: Path) -> str:
@@ -132,3 +136,146 @@ def _development_secret(instance: Path) -> str:
     key = secrets.token_urlsafe(32)
     path.write_text(key)
     return key
+
+
+def _schema_dir(instance: Path, before: Mapping[str, Any]) -> str | None:
+    # The official schemas are shared by the checkouts of one machine, beside them, not inside.
+    candidate = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas"
+    return str(candidate) if candidate.is_dir() else None
+
+
+def _instance_exports(instance: Path, before: Mapping[str, Any]) -> str:
+    return str((instance / "exports").resolve())
+
+
+# The settings -------------------------------------------------------------------------------------------------
+# Declared in the order of docs/configuration.md; keyword-only, so the order is free. A setting read by a
+# derivation comes before it (POP_ENV before POP_SECRET_KEY).
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    env: str = setting(
+        "POP_ENV",
+        "`production`, `development` or `testing`. Development generates a secret key once and keeps it in "
+        "`instance/development-secret-key`; production refuses to start without `POP_SECRET_KEY`.",
+        parse=one_of("production", "development", "testing"), default="production")
+    database_url: str = setting(
+        "DATABASE_URL",
+        "SQLAlchemy URL of the store. `postgresql://…` and `postgres://…` use psycopg 3; "
+        "`sqlite:///path` the embedded store.",
+        parse=_database_url, derive=_instance_database, shown_default="`sqlite:///<instance>/pop.sqlite3`")
+    secret_key: str = setting(
+        "POP_SECRET_KEY",
+        "signs OAI-PMH resumption tokens and anything else that must not be forged. A long random string.",
+        derive=_secret_key, shown_default="none (required in production)")
+    base_url: str = setting(
+        "POP_BASE_URL",
+        "the public URL of the service, used in OAI-PMH `baseURL`, schema locations and links.",
+        parse=_public_url, default="http://localhost:5000")
+    repository_identifier: str = setting(
+        "POP_REPOSITORY_IDENTIFIER",
+        "the repository identifier of OAI identifiers `oai:{it}:{base}:{REF}`.",
+        default="pop.culture.gouv.fr")
+    repository_name: str = setting(
+        "POP_REPOSITORY_NAME", "`repositoryName` in Identify.",
+        default="POP – la plateforme ouverte du patrimoine")
+    admin_email: str = setting("POP_ADMIN_EMAIL", "`adminEmail` in Identify.", default="pop@culture.gouv.fr")
+    cache_url: str | None = setting(
+        "POP_CACHE_URL",
+        "cache of Identify, ListSets, ListMetadataFormats and counts: `redis://host:port/db`. "
+        "Without it, an in-process cache (per worker).")
+    schema_dir: str | None = setting(
+        "POP_SCHEMA_DIR",
+        "folder of the official XML schemas (OAI-PMH, oai_dc, LIDO, EDM) used by validation tools and tests.",
+        derive=_schema_dir, shown_default="`../shared/schemas` when it exists")
+    export_dir: str = setting(
+        "POP_EXPORT_DIR", "where `pop export build` writes snapshots.",
+        derive=_instance_exports, shown_default="`<instance>/exports`")
+    export_batch_size: int = setting(
+        "POP_EXPORT_BATCH_SIZE",
+        "notices fetched per round trip while streaming an export (docs/exports.md); a CSV export on PostgreSQL "
+        "streams through `COPY` instead, row by row.",
+        parse=whole_number, default=2000)
+    oai_page_size: int = setting(
+        "POP_OAI_PAGE_SIZE", "records per ListRecords page.", parse=whole_number, default=100)
+    oai_identifiers_page_size: int = setting(
+        "POP_OAI_IDENTIFIERS_PAGE_SIZE", "headers per ListIdentifiers page.", parse=whole_number, default=500)
+    oai_token_lifetime: int = setting(
+        "POP_OAI_TOKEN_LIFETIME",
+        "seconds a resumption token stays valid (OAI-PMH harvesters may come back the next day).",
+        parse=whole_number, default=86_400)
+    edm_default_rights: str = setting(
+        "POP_EDM_DEFAULT_RIGHTS",
+        "the `edm:rights` of a notice whose texts state no rights (docs/mappings/edm.md, \"Rights\"); one of the "
+        "URIs Europeana accepts. After a change, run `pop renditions rebuild --format edm`.",
+        parse=_rights, default=DEFAULT_RIGHTS)
+    oai_commit_lag: int = setting(
+        "POP_OAI_COMMIT_LAG",
+        "seconds a write may commit after its datestamp; OAI-PMH lists freeze `until` at the first request minus "
+        "this lag, so no record is committed into a window already served (docs/oaipmh.md).",
+        parse=whole_number, default=2)
+    harvest_timeout: float = setting(
+        "POP_HARVEST_TIMEOUT",
+        "seconds the harvester waits to connect to a partner and for each read (docs/harvest.md).",
+        parse=whole_number, default=60)
+    harvest_max_attempts: int = setting(
+        "POP_HARVEST_MAX_ATTEMPTS",
+        "attempts per partner request (timeouts, resets, 5xx, 503/429) before a run fails.",
+        parse=whole_number, default=6)
+    harvest_max_retry_after: float = setting(
+        "POP_HARVEST_MAX_RETRY_AFTER",
+        "the longest `Retry-After` honoured, in seconds; a longer one is cut to it.",
+        parse=whole_number, default=600)
+    harvest_max_response_bytes: int = setting(
+        "POP_HARVEST_MAX_RESPONSE_BYTES",
+        "the largest partner response read (after decompression); a larger one fails the run.",
+        parse=whole_number, default=64 * 1024 * 1024)
+    harvest_overlap: int = setting(
+        "POP_HARVEST_OVERLAP",
+        "seconds taken off the last successful run's first `responseDate` to make the next `from`.",
+        parse=whole_number, default=300)
+    harvest_max_empty_pages: int = setting(
+        "POP_HARVEST_MAX_EMPTY_PAGES",
+        "empty ListRecords pages in a row that still carry a token before a run fails.",
+        parse=whole_number, default=10)
+    harvest_reader: str = setting(
+        "POP_HARVEST_READER",
+        "where a harvest fetches, parses and maps the next page while it commits the current one: `process` "
+        "(a forked reader process, so parsing and validation run on another core beside the database writes) "
+        "or `thread` (one process).",
+        parse=one_of("process", "thread"), default="process")
+    worker_poll: int = setting(
+        "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
+        parse=whole_number, default=30)
+
+    # Not read from the environment: the harvester's first wait between attempts (doubled each time), a knob
+    # for tests through `dataclasses.replace`, and room for values a caller attaches.
+    harvest_backoff: float = 2.0
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, instance_path: str | Path = "instance") -> "Settings":
+        """Every declared setting read from `env` (default: the process environment), in declaration order;
+        derived defaults are computed for the instance folder `instance_path`."""
+        env = os.environ if env is None else env
+        instance = Path(instance_path)
+        values: dict[str, Any] = {}
+        for declared in SETTINGS:
+            values[declared.attribute] = declared.read(env, instance, values)
+        return cls(**values)
+
+
+# The declared settings, in declaration order, each knowing the `Settings` field it fills.
+SETTINGS: tuple[Setting, ...] = tuple(replace(f.metadata["setting"], attribute=f.name)
+                                      for f in fields(Settings) if "setting" in f.metadata)
+
+
+def settings_table() -> str:
+    """The Markdown table of docs/configuration.md: one row per setting, in declaration order."""
+    rows = ["| variable | meaning | default |", "|---|---|---|"]
+    for declared in SETTINGS:
+        meaning = declared.meaning.replace("|", "\\|")  # a bare pipe would split the cell
+        rows.append(f"| `{declared.variable}` | {meaning} | {declared.documented_default()} |")
+    return "\n".join(rows) + "\n"
+

@@ -19,6 +19,20 @@ def test_every_setting_read_from_the_environment_is_documented():
     assert sorted(name for name in names if f"`{name}`" not in documented) == []
 
 
+def test_the_settings_table_is_the_one_the_declarations_produce():
+    from tools.settings_doc import TARGET, with_table
+
+    committed = TARGET.read_text(encoding="utf-8")
+    assert with_table(committed) == committed, "docs/configuration.md is stale: run python tools/settings_doc.py"
+
+
+def test_the_settings_table_keeps_the_prose_around_it():
+    from tools.settings_doc import BEGIN, END, with_table
+
+    document = f"# Title\n\nProse.\n\n{BEGIN}\nold table\n{END}\n\nMore prose.\n"
+    assert with_table(document, "| new |\n") == f"# Title\n\nProse.\n\n{BEGIN}\n| new |\n{END}\n\nMore prose.\n"
+
+
 def test_every_command_is_in_the_cli_reference():
     reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 
