@@ -1,4 +1,5 @@
-"""The six verbs: a neutral request (query or form pairs) in, a streamed OAI-PMH response out.
+"""The verbs' handlers: a neutral request (query or form pairs) in, a streamed OAI-PMH response out. Which
+verbs exist, what arguments each takes and which method answers it is the registry in verbs.py.
 
 Every error is an HTTP 200 response carrying `<error code>`; errors are raised before the body starts, so a
 response that begins is a response that completes (list pages peek at their first item first).
@@ -20,6 +21,7 @@ from .identifiers import IdentifierScheme
 from .repository import Item, Repository, Selection
 from .sets import all_sets, item_set_specs, parse_set_spec
 from .tokens import ResumptionToken, TokenCodec
+from .verbs import VERBS, Verb
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 COMPRESSION = ("gzip", "deflate")
@@ -56,26 +58,26 @@ def _utcnow() -> datetime:
 
 class Provider:
     def __init__(self, repository: Repository, config: ProviderConfig,
-                 formats: Mapping[str, MetadataFormat] | None = None, clock: Callable[[], datetime] = _utcnow):
+                 formats: Mapping[str, MetadataFormat] | None = None, clock: Callable[[], datetime] = _utcnow,
+                 verbs: Mapping[str, Verb] = VERBS):
         self.repository = repository
         self.config = config
         self.formats = FORMATS if formats is None else formats
         self.tokens = TokenCodec(config.secret_key, config.token_lifetime)
         self.identifiers = IdentifierScheme(config.repository_identifier)
         self.clock = clock
-        self.verbs: dict[str, Callable[[Mapping[str, str], datetime], Iterable[str]]] = {
-            "Identify": self._identify, "ListMetadataFormats": self._list_metadata_formats,
-            "ListSets": self._list_sets, "GetRecord": self._get_record,
-            "ListIdentifiers": self._list_identifiers, "ListRecords": self._list_records,
-        }
+        self.verbs = verbs  # one table for validation and dispatch
+        # Its handlers, bound once: a verb declared without its method fails here, at startup.
+        self.handlers: dict[str, Callable[[Mapping[str, str], datetime], Iterable[str]]] = {
+            name: getattr(self, verb.handler) for name, verb in verbs.items()}
 
     # --- entry point ------------------------------------------------------------------------------------
     def handle(self, pairs: Iterable[tuple[str, str]]) -> Response:
         now = self.clock()
         request: OAIRequest | None = None
         try:
-            request = validate(pairs)
-            body = self.verbs[request.verb](request.arguments, now)
+            request = validate(pairs, self.verbs)
+            body = self.handlers[request.verb](request.arguments, now)
         except OAIError as error:
             echo = request is not None and error.echoes_arguments
             return Response(writer.envelope(now, self.config.base_url, request.verb if echo else None,
