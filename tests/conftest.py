@@ -2,7 +2,8 @@
 
 PostgreSQL comes from POP_TEST_DATABASE_URL if set, else a server on 127.0.0.1:5432 if one answers, else a
 throwaway cluster started here (initdb + pg_ctl from the Debian/Ubuntu postgresql package). Under CI=true a
-missing PostgreSQL fails the run instead of skipping it.
+missing PostgreSQL fails the run instead of skipping it. The files of ../shared (schemas, samples) are found
+through tests/shared.py, with the same rule: skipped when absent, a failure under CI=true.
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from store.migrate import upgrade
 from app.settings import Settings
 
 from .pg import PostgresUnavailable, ensure_server
+from .shared import shared
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 TABLES = ("rendition", "harvest_issue", "harvest_run", "partner", "api_token", "export_snapshot", "notice")
 
 
@@ -34,9 +35,8 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"../shared is missing (looked in {SHARED})")
-    return SHARED
+    """The shared folder (POP_SHARED_DIR, default ../shared); the test is skipped when it is absent."""
+    return shared()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 producers and sources, written at known datestamps, some deleted afterwards."""
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,8 +13,8 @@ from store.models import NoticeRow
 from store.notices import delete_notices, write_notices
 from formats.bases import BASES, get_base
 from formats.notice import validate_notice
+from tests.shared import pop_sample
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "pop-bases" / "samples"
 T0 = datetime(2024, 3, 1, 8, 0, 0)
 PARTNER = "musee-valence"
 _REFS = {
@@ -58,7 +57,7 @@ def load(db, per_base: int = 6, *, render: bool = True) -> Demo:
         now = T0 + timedelta(minutes=number)
         batch = []
         for base in BASES:
-            raw = json.loads((SAMPLES / f"{base}-1.json").read_text(encoding="utf-8"))
+            raw = pop_sample(base)
             producers = get_base(base).producers
             raw.update(REF=ref(base, number), PRODUCTEUR=producers[number % len(producers)])
             source = PARTNER if number == per_base - 1 else "local"

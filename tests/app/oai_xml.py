@@ -1,4 +1,5 @@
-"""Reading and validating OAI-PMH responses in tests, against the official schemas in ../shared."""
+"""Reading and validating OAI-PMH responses in tests, against the official schemas (POP_SCHEMA_DIR, found through
+tests/shared.py: a test that validates is skipped when they are absent)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -6,7 +7,8 @@ from pathlib import Path
 
 from lxml import etree
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
+from tests.shared import schema as official_schema
+
 POP_XSD = Path(__file__).resolve().parents[2] / "formats" / "schemas" / "pop.xsd"
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/",
@@ -18,11 +20,11 @@ _PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
 def schema(prefix: str) -> etree.XMLSchema:
     """OAI-PMH + the format's schema: the shared wrapper for oai_dc; for pop (no shared wrapper), the same
     imports as the oai_dc wrapper plus our pop.xsd."""
+    path = official_schema("oai-pmh/wrappers/OAI-PMH+oai_dc.xsd")
     if prefix == "oai_dc":
-        path = SCHEMAS / "oai-pmh" / "wrappers" / "OAI-PMH+oai_dc.xsd"
         return etree.XMLSchema(etree.parse(str(path), _PARSER))
-    wrapper = (SCHEMAS / "oai-pmh" / "wrappers" / "OAI-PMH+oai_dc.xsd").read_text()
-    wrapper = wrapper.replace('schemaLocation="../', f'schemaLocation="{(SCHEMAS / "oai-pmh").as_uri()}/')
+    wrapper = path.read_text()
+    wrapper = wrapper.replace('schemaLocation="../', f'schemaLocation="{path.parent.parent.as_uri()}/')
     wrapper = wrapper.replace("</xs:schema>", '<xs:import namespace="https://pop.culture.gouv.fr/ns/pop/1.0" '
                               f'schemaLocation="{POP_XSD.as_uri()}"/></xs:schema>')
     return etree.XMLSchema(etree.fromstring(wrapper.encode(), _PARSER))

@@ -2,7 +2,6 @@
 exactly, with their provenance (partner, OAI identifier, datestamp)."""
 from __future__ import annotations
 
-import json
 from typing import Iterator
 
 import pytest
@@ -11,13 +10,13 @@ from formats.bases import BASES, get_base
 from formats.notice import Notice, validate_notice
 from tests.harvest.fixtures import harvest_app, harvester  # noqa: F401  (fixtures)
 from tests.harvest.oai_partner import PartnerServer, ScriptedPartner
-from tests.harvest.records import SAMPLES, identifier, pages_of, pop_record, published
+from tests.harvest.records import identifier, pages_of, pop_record, published
+from tests.shared import pop_sample
 
 
 def sample_notices(base: str) -> list[Notice]:
     """The real sample of the base (with its quirks), and a variant with a carriage return in a text."""
-    raw = json.loads((SAMPLES / f"{base}-1.json").read_text(encoding="utf-8"))
-    first = validate_notice(get_base(base), raw)
+    first = validate_notice(get_base(base), pop_sample(base))
     code = get_base(base).title_fields[0] if get_base(base).title_fields[0] in first.fields else "REF"
     ref = first.ref[:-1] + ("1" if first.ref[-1] != "1" else "2")
     variant = dict(first.fields, REF=ref)

@@ -1,13 +1,13 @@
 """Test support for the Europeana formats (LIDO, EDM): the official schemas, compiled once per test session,
 Europeana's Schematron run with Saxon, the real sample notices, demo notices and golden files.
 
-Schemas are read from POP_SCHEMA_DIR (default ../shared/schemas): public standards' files, never copied into
-the repo. `schematron_errors` runs Europeana's EDM Schematron (XSLT 2.0) and returns its failed assertions.
+Schemas and samples are found through tests/shared.py (POP_SCHEMA_DIR, POP_SHARED_DIR): public standards' files
+and public data, never copied into the repo; a test that needs them is skipped when they are absent.
+`schematron_errors` runs Europeana's EDM Schematron (XSLT 2.0) and returns its failed assertions.
 Golden files: tests/formats/golden/<format>/<base>-1.xml; `POP_UPDATE_GOLDEN=1 pytest tests/formats` rewrites them.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from functools import lru_cache
@@ -17,25 +17,18 @@ from typing import Iterator
 from lxml import etree
 
 from store.demo import generate
-from app.settings import Settings
 from formats.bases import get_base
 from formats.notice import Notice, validate_notice
 from formats.registry import public_notice
+from tests.shared import pop_sample, schema as official_schema
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
-
-
-def schema_dir() -> Path:
-    env = {"POP_ENV": "testing", "POP_SECRET_KEY": "unused", "POP_SCHEMA_DIR": os.environ.get("POP_SCHEMA_DIR", "")}
-    directory = Settings.from_env(env).schema_dir
-    assert directory, "the shared schemas are missing (POP_SCHEMA_DIR)"
-    return Path(directory)
 
 
 @lru_cache(maxsize=None)
 def xml_schema(relative: str) -> etree.XMLSchema:
     parser = etree.XMLParser(no_network=True)
-    return etree.XMLSchema(etree.parse(str(schema_dir() / relative), parser))
+    return etree.XMLSchema(etree.parse(str(official_schema(relative)), parser))
 
 
 def lido_schema() -> etree.XMLSchema:
@@ -59,7 +52,7 @@ def _schematron():
 
     processor = PySaxonProcessor(license=False)
     compiler = processor.new_xslt30_processor()
-    executable = compiler.compile_stylesheet(stylesheet_file=str(schema_dir() / "edm/schematron/schematron.xsl"))
+    executable = compiler.compile_stylesheet(stylesheet_file=str(official_schema("edm/schematron/schematron.xsl")))
     return processor, executable
 
 
@@ -74,9 +67,8 @@ def schematron_errors(xml: str) -> list[str]:
 
 
 def sample_notice(base: str) -> Notice:
-    """The real sample notice of a base (../shared/pop-bases/samples), as renderers receive it: public."""
-    path = schema_dir().parent / "pop-bases" / "samples" / f"{base}-1.json"
-    return public_notice(validate_notice(get_base(base), json.loads(path.read_text(encoding="utf-8"))))
+    """The real sample notice of a base (pop-bases/samples of the shared folder), as renderers receive it: public."""
+    return public_notice(validate_notice(get_base(base), pop_sample(base)))
 
 
 def demo_notices(base: str, count: int = 200, seed: int = 6) -> Iterator[Notice]:

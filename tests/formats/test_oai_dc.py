@@ -1,9 +1,6 @@
 """oai_dc: a considered mapping per base, valid against oai_dc.xsd, one element per value."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
@@ -13,20 +10,19 @@ from formats.bases import BASES, get_base
 from formats.links import LICENCE_OUVERTE
 from formats.notice import validate_notice
 from formats.oai_dc import DCMI_TYPES, IMAGES, MAPPINGS, render
+from tests.shared import pop_sample, schema
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 @pytest.fixture(scope="module")
 def oai_dc_schema():
     parser = etree.XMLParser(no_network=True)
-    return etree.XMLSchema(etree.parse(str(SHARED / "schemas" / "dc" / "oai_dc.xsd"), parser))
+    return etree.XMLSchema(etree.parse(str(schema("dc/oai_dc.xsd")), parser))
 
 
 def sample(base: str):
-    raw = json.loads((SHARED / "pop-bases" / "samples" / f"{base}-1.json").read_text(encoding="utf-8"))
-    return public_notice(validate_notice(get_base(base), raw))
+    return public_notice(validate_notice(get_base(base), pop_sample(base)))
 
 
 def elements(xml: str) -> list[tuple[str, str]]:

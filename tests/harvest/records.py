@@ -1,27 +1,47 @@
 """Notices and partner records the harvester's tests publish (built from the real Joconde sample)."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from collections.abc import Sequence
+from functools import cached_property
 
 from formats.bases import get_base
 from formats.notice import Notice, public_view, validate_notice
 from formats.registry import get_format, public_notice
 
+from tests.shared import pop_sample
+
 from .oai_partner import PartnerRecord
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "pop-bases" / "samples"
 REPOSITORY = "partner.example"
 
 
-def joconde_notices(count: int, *, start: int = 0, title: str = "chapiteau") -> list[Notice]:
-    """`count` valid Joconde notices: the real sample with its REF and title varied."""
-    raw = json.loads((SAMPLES / "joconde-1.json").read_text(encoding="utf-8"))
-    notices = []
-    for number in range(start, start + count):
-        fields = {**raw, "REF": f"000PE{number:06d}", "TICO": f"{title} {number}"}
-        notices.append(validate_notice(get_base("joconde"), fields))
-    return notices
+class JocondeNotices(Sequence):
+    """`count` valid Joconde notices: the real sample with its REF and title varied, read on first use.
+
+    Test modules build theirs at import (`NOTICES = joconde_notices(5)`); reading the sample only when a test
+    touches them keeps collection free of ../shared, and a test without the sample is skipped (tests/shared.py)."""
+
+    def __init__(self, count: int, start: int, title: str) -> None:
+        self._numbers = range(start, start + count)
+        self._title = title
+
+    @cached_property
+    def _notices(self) -> list[Notice]:
+        raw = pop_sample("joconde")
+        return [validate_notice(get_base("joconde"), {**raw, "REF": f"000PE{number:06d}",
+                                                      "TICO": f"{self._title} {number}"})
+                for number in self._numbers]
+
+    def __getitem__(self, index):
+        return self._notices[index]
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+
+def joconde_notices(count: int, *, start: int = 0, title: str = "chapiteau") -> Sequence[Notice]:
+    """`count` valid Joconde notices: the real sample with its REF and title varied (see JocondeNotices)."""
+    return JocondeNotices(count, start, title)
 
 
 def identifier(ref: str, base: str = "joconde") -> str:

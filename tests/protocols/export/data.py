@@ -3,13 +3,11 @@ CSV (separators, quotes, backslashes, line breaks, accents), several producers, 
 base filled with a recognisable secret that must never appear in an export."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, Iterator
 
 from formats.bases import BASES, Base
+from tests.shared import pop_sample
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "pop-bases" / "samples"
 SECRET = "SECRET-"
 
 QUIRKS = [
@@ -22,7 +20,7 @@ QUIRKS = [
 
 
 def sample(base: Base) -> dict[str, Any]:
-    return json.loads((SAMPLES / f"{base.name}-1.json").read_text(encoding="utf-8"))
+    return pop_sample(base.name)
 
 
 def _secret(field) -> Any:
