@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from formats.format import RenderOptions
 from store.db import Database
 from .settings import Settings
 
@@ -27,21 +28,23 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     if overrides:
         settings = replace(settings, **overrides)
     app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
-    app.extensions["pop"] = Pop(settings=settings, db=Database(settings.database_url))
+    db = Database(settings.database_url, render_options=render_options(settings))
+    app.extensions["pop"] = Pop(settings=settings, db=db)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from .extensions import init_cache
     from .logs import init_logging
     from .views import register_views
 
-    from formats.registry import FORMATS, configure
-
-    if "edm" in FORMATS:
-        configure("edm", default_rights=settings.edm_default_rights)
     init_logging(app)
     init_cache(app, settings)
     register_views(app)
     return app
+
+
+def render_options(settings: Settings) -> RenderOptions:
+    """What the settings choose of the renderers' output; the store renders with it (store/db.py)."""
+    return RenderOptions(edm_default_rights=settings.edm_default_rights)
 
 
 def pop() -> Pop:

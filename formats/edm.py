@@ -11,9 +11,11 @@ so vocabulary values stay literals. The table: docs/mappings/edm.md.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from .notice import Notice
 from .profiles import PROFILES, PROVIDER, Description, describe
-from .registry import MetadataFormat
+from .format import MetadataFormat, Renderer, RenderOptions
 from .rights import DEFAULT_RIGHTS
 from .xmltext import attr as quoteattr, text as _e
 
@@ -147,5 +149,13 @@ def render(notice: Notice, default_rights: str = DEFAULT_RIGHTS) -> str | None:
     return render_description(description)
 
 
+def with_options(options: RenderOptions) -> Renderer:
+    """`render` with the deployment's default rights (RenderOptions.edm_default_rights)."""
+    if options.edm_default_rights == DEFAULT_RIGHTS:
+        return render
+    return partial(render, default_rights=options.edm_default_rights)
+
+
 assert BASES <= set(PROFILES)
-FORMAT = MetadataFormat(prefix="edm", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES)
+FORMAT = MetadataFormat(prefix="edm", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES,
+                        with_options=with_options)

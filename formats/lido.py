@@ -18,7 +18,7 @@ from .links import LICENCE_OUVERTE
 from .notice import Notice
 from .dimensions import MeasurementSet
 from .profiles import PROFILES, PROVIDER, Actor, Description, Term, describe
-from .registry import MetadataFormat
+from .format import MetadataFormat
 from .xmltext import attr as quoteattr, text as _e
 from .rights import label as rights_label
 

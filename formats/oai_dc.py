@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from .links import LICENCE_OUVERTE, image_url, notice_url
 from .notice import Notice
-from .registry import MetadataFormat
+from .format import MetadataFormat
 from .xmltext import text as escape
 
 NAMESPACE = "http://www.openarchives.org/OAI/2.0/oai_dc/"

@@ -18,7 +18,7 @@ from typing import Any
 
 from .bases import get_base
 from .notice import Notice
-from .registry import MetadataFormat
+from .format import MetadataFormat
 from .tabular import parse_number
 from .xmltext import attr, text as escape_text
 

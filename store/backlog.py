@@ -8,23 +8,26 @@ notices as they will be stored.
 
 `rebuild_renditions` re-renders stored renditions after a mapping change; a notice whose output changed
 gets a new datestamp (OAI-PMH: harvesters must re-fetch it). Both store renditions through the write path's
-`replace_renditions`: there is one way renditions reach the table.
+`replace_renditions`: there is one way renditions reach the table. Every rendering here uses the store's
+renderers (`Database.renderers`, or the session's: `store.db.renderers_of`), handed to worker processes with
+their tasks.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Iterator, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from formats.notice import Notice
-from formats.registry import FORMATS, render_all, render_in
+from formats.registry import Renderers
 
 from .bulk import prepared_batches
 from .clock import utcnow
-from .db import Database
+from .db import Database, renderers_of
 from .models import NoticeRow, Rendition
 from .notices import move_datestamps, replace_renditions, row_to_notice
 
@@ -62,6 +65,7 @@ def render_backlog(session: Session, limit: int = 500, after: int = 0) -> tuple[
     rows = session.execute(query).scalars().all()
     if not rows:
         return 0, after
+    render_all = renderers_of(session).render_all
     _store(session, [(row.id, render_all(row_to_notice(row))) for row in rows])
     return len(rows), rows[-1].id
 
@@ -113,8 +117,9 @@ def _backlog_reads(db: Database, batch_size: int) -> Iterator[list[tuple[str, No
         yield batch
 
 
-def _render_batch(batch: list[tuple[str, Notice]]) -> list[tuple[str, int, dict[str, str]]]:
+def _render_batch(renderers: Renderers, batch: list[tuple[str, Notice]]) -> list[tuple[str, int, dict[str, str]]]:
     """In a worker process (pure): every rendition of each notice."""
+    render_all = renderers.render_all
     return [(fields_hash, notice.id, render_all(notice)) for fields_hash, notice in batch]
 
 
@@ -128,7 +133,8 @@ def render_in_parallel(db: Database, *, batch_size: int = 500, workers: int | No
         return render_pending(db, batch_size=batch_size, progress=progress)
     db.dispose()  # worker processes are forked: they must not inherit open connections
     done = 0
-    for rendered in prepared_batches(_render_batch, _backlog_reads(db, batch_size), workers):
+    render_batch = partial(_render_batch, db.renderers)  # pickled with each task: the store's options
+    for rendered in prepared_batches(render_batch, _backlog_reads(db, batch_size), workers):
         with db.session() as session:
             stored = store_rendered(session, rendered)
         done += stored
@@ -153,7 +159,8 @@ def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[st
     """Re-render the rendered live notices of `bases` in `prefixes` (default: every format), batch by batch
     (one transaction each); a notice whose output changed in any of them gets a new datestamp. The backlog's
     notices are left to the backlog, which renders them with today's mappings anyway."""
-    prefixes = list(prefixes or FORMATS)
+    renderers = db.renderers
+    prefixes = list(prefixes or renderers.prefixes)
     summary = RebuildSummary()
     last_id = 0
     while True:
@@ -170,7 +177,7 @@ def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[st
                 .where(Rendition.notice_id.in_([row.id for row in rows]), Rendition.format.in_(prefixes)))}
             changed: list[tuple[int, dict[str, str]]] = []
             for row in rows:
-                fresh = render_in(row_to_notice(row), prefixes)
+                fresh = renderers.render_in(row_to_notice(row), prefixes)
                 differing = [p for p in prefixes if fresh.get(p) != stored.get((row.id, p))]
                 if differing:
                     changed.append((row.id, fresh))

@@ -1,5 +1,7 @@
 """Bulk loads: the CPU work of preparing notices (generation, validation, hashing, rendering) runs in worker
-processes while this process writes the prepared batches, one transaction each, in order.
+processes while this process writes the prepared batches, one transaction each, in order. A task that renders
+carries the store's renderers (`Database.renderers`, e.g. `functools.partial(prepare_batch, renderers=…)`):
+worker processes render with the deployment's options, not the defaults.
 
 On 2 cores this is what keeps `pop demo load` of a million notices within a small factor of a bare COPY.
 """

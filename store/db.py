@@ -1,4 +1,8 @@
-"""The database: one SQLAlchemy engine per app, sessions per request or per command."""
+"""The database: one SQLAlchemy engine per app, sessions per request or per command, and the renderers the
+store renders notices with (`formats.registry.Renderers`, bound to the deployment's `RenderOptions`).
+
+The renderers travel with the sessions (`Session.info`), so the write path and the rendering backlog, which
+take a session, render with the options of the database that opened it (`renderers_of`)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -6,6 +10,8 @@ from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from formats.registry import RENDERERS, Renderers, RenderOptions
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -27,12 +33,14 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 class Database:
-    """Holds the engine and the session factory of an app (attached in the factory, like Flask extensions)."""
+    """Holds the engine, the session factory and the renderers of an app (attached in the factory, like Flask
+    extensions). `render_options`: what the deployment chose (app/__init__.py builds them from the settings)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, render_options: RenderOptions = RenderOptions()):
         self.url = url
         self.engine = make_engine(url)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.renderers = Renderers(render_options)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info={"renderers": self.renderers})
 
     @property
     def is_postgresql(self) -> bool:
@@ -53,3 +61,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def renderers_of(session: Session) -> Renderers:
+    """The renderers of the database that opened `session` (the defaults for a session made elsewhere)."""
+    return session.info.get("renderers", RENDERERS)

@@ -5,7 +5,8 @@ Rules (docs/architecture.md, "Store"):
 - the datestamp moves only when what we publish changes (the public view, hence every rendition);
 - a deletion leaves a tombstone whose datestamp is the deletion time; a deleted notice can be re-created;
 - a notice belongs to its source (local, or one partner): another source's write is refused, never applied;
-- renditions are rendered here, when the notice is written, so the protocol never serializes on read —
+- renditions are rendered here, when the notice is written, so the protocol never serializes on read (with
+  the renderers of the session's database, `store.db.renderers_of`: the deployment's render options) —
   except for writes that defer them (`render=False`: harvests, whose speed is bound by it): those notices are
   stored with `rendered = False`, the provider renders them on read until the rendering backlog
   (store/backlog.py) has stored them. Renditions are written here only (`insert_renditions`,
@@ -24,9 +25,10 @@ from sqlalchemy.orm import Session
 from formats.bases import get_base, slugify
 from formats.notice import LOCAL_SOURCE, Fingerprint, Notice, fingerprint
 from formats.outcomes import Rejection, RejectionKind, Tally
-from formats.registry import get_format, render_all
+from formats.registry import Renderers, get_format
 
 from .clock import utcnow
+from .db import renderers_of
 from .models import NoticeRow, Rendition, StoreState
 
 
@@ -69,16 +71,19 @@ def _reject_owner(summary: WriteSummary, ref: str, existing_source: str, source:
 class PreparedNotice:
     """A notice with the CPU-heavy work of writing it done: hashes and, optionally, renditions.
 
-    `prepare` is pure, so bulk loads run it in worker processes and hand the results to `write_notices`."""
+    `prepare` is pure, so bulk loads run it in worker processes and hand the results to `write_notices`;
+    the renderers go with the task (they pickle as their options), so workers render as the store would."""
 
     notice: Notice
     print: Fingerprint
     renditions: dict[str, str] | None = None  # None: rendered by the store when needed
 
 
-def prepare(notice: Notice, *, render: bool = True) -> PreparedNotice:
+def prepare(notice: Notice, renderers: Renderers | None = None) -> PreparedNotice:
+    """Hash a notice and, with `renderers` (the store's: `Database.renderers`), render it; without, the store
+    renders it when it is written."""
     return PreparedNotice(notice, fingerprint(get_base(notice.base), notice.fields),
-                          render_all(notice) if render else None)
+                          renderers.render_all(notice) if renderers is not None else None)
 
 
 def _rendition_rows(notice_id: int, renditions: dict[str, str]) -> list[dict]:
@@ -170,6 +175,7 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         if render:
             rerender.extend(zip(ids, (prepared for prepared, _ in inserts)))
         summary.created += len(inserts)
+    render_all = renderers_of(session).render_all
     renditions = [r for notice_id, prepared in rerender for r in _rendition_rows(
         notice_id, prepared.renditions if prepared.renditions is not None else render_all(prepared.notice))]
     if renditions:

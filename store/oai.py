@@ -1,8 +1,9 @@
 """The OAI-PMH provider's storage, in SQL: keyset pages over (datestamp, id) on the notice indexes, renditions
 joined and copied as stored. A notice still in the rendering backlog (`rendered` false: a harvest deferred its
-renditions) is rendered here, on read, by the same renderers that will store it. Implements
-`protocols.oaipmh.Repository`, selecting notices through store/selection.py; `CachedRepository` adds flask-caching of what is costly and rarely changes
-(earliest datestamp, sets, list sizes), keyed on the store version."""
+renditions) is rendered here, on read, by the same renderers that will store it (the store's `Renderers`,
+handed to the repository). Implements `protocols.oaipmh.Repository`, selecting notices through
+store/selection.py; `CachedRepository` adds flask-caching of what is costly and rarely changes (earliest
+datestamp, sets, list sizes), keyed on the store version."""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from formats.bases import BASES
 from formats.notice import Notice
-from formats.registry import get_format, public_notice
+from formats.registry import RENDERERS, Renderers, public_notice
 from protocols.oaipmh import Item, Selection, SetCatalog
 from protocols.oaipmh.repository import ProducerSet
 
@@ -30,12 +31,12 @@ _ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.
 _PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
 
 
-def _item(row, prefix: str | None, with_metadata: bool) -> Item | None:
+def _item(row, prefix: str | None, with_metadata: bool, renderers: Renderers) -> Item | None:
     """The Item of a row; for a notice of the backlog, rendered now (None: not eligible to the format)."""
     item = Item(*row[:7], row.xml if with_metadata else None)
     if row.pending is None or prefix is None:
         return item
-    xml = get_format(prefix).render(public_notice(Notice(base=row.base, ref=row.ref, fields=row.pending)))
+    xml = renderers.render(prefix, public_notice(Notice(base=row.base, ref=row.ref, fields=row.pending)))
     if xml is None:
         return None
     return replace(item, metadata=xml) if with_metadata else item
@@ -47,10 +48,12 @@ def oai_selection(selection: Selection) -> NoticeSelection:
 
 
 class SqlRepository:
-    """Reads notices and their renditions for the OAI-PMH provider; one short connection per call."""
+    """Reads notices and their renditions for the OAI-PMH provider; one short connection per call.
+    `renderers`: the store's (`Database.renderers`), for the notices of the rendering backlog."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, *, renderers: Renderers = RENDERERS):
         self.engine = engine
+        self.renderers = renderers
 
     def _connect(self):
         """A connection for one read statement: autocommit spares the BEGIN/ROLLBACK round trips of a page."""
@@ -85,7 +88,7 @@ class SqlRepository:
             row = connection.execute(query.where(_N.base == base, _N.ref == ref)).first()
         if row is None:
             return None
-        item = _item(row, prefix, True)
+        item = _item(row, prefix, True, self.renderers)
         # not eligible to the format: the notice exists, without metadata in it (cannotDisseminateFormat)
         return item if item is not None else Item(*row[:7], None)
 
@@ -113,7 +116,7 @@ class SqlRepository:
             with self._connect() as connection:
                 for row in connection.execute(query.limit(requested)):
                     read, after = read + 1, (row.datestamp, row.id)
-                    item = _item(row, selection.prefix, with_metadata)
+                    item = _item(row, selection.prefix, with_metadata, self.renderers)
                     if item is not None:  # a backlog notice not eligible to the format is skipped …
                         limit -= 1
                         yield item
@@ -129,8 +132,8 @@ class SqlRepository:
 class CachedRepository(SqlRepository):
     """SqlRepository whose slow, rarely changing answers are cached until the next write (store version)."""
 
-    def __init__(self, engine: Engine, cache, timeout: int = 3600):
-        super().__init__(engine)
+    def __init__(self, engine: Engine, cache, timeout: int = 3600, *, renderers: Renderers = RENDERERS):
+        super().__init__(engine, renderers=renderers)
         self.cache = cache
         self.timeout = timeout
         self._version: int | None = None

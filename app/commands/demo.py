@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 import click
 
@@ -30,7 +31,8 @@ def demo_load(size: int, seed: int, batch_size: int, workers: int | None):
     db = pop().db
     db.dispose()  # worker processes are forked: they must not inherit open connections
     with click.progressbar(length=size, label="demo notices", file=sys.stderr) as bar:
-        total = write_batches(db, prepared_batches(prepare_demo_batch, tasks, workers), progress=bar.update)
+        prepare = partial(prepare_demo_batch, renderers=db.renderers)  # workers render as the store would
+        total = write_batches(db, prepared_batches(prepare, tasks, workers), progress=bar.update)
     click.echo(total.line())
 
 

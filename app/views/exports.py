@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, send_f
 from formats.bases import get_base, iter_bases
 from formats.links import LICENCE_OUVERTE
 from protocols.export.query import ExportProblem, ExportQuery, parse_query
-from protocols.export.writers import FORMATS, GZIP_MEDIA_TYPE, MEDIA_TYPES, gzip_stream, make_encoder
+from protocols.export.writers import EXPORT_FORMATS, GZIP_MEDIA_TYPE, gzip_stream, make_encoder
 from store.exports.reader import export_chunks
 from store.exports.snapshots import snapshot, snapshots
 from store.stats import published_counts
@@ -51,11 +51,11 @@ def catalog() -> dict:
     entries = []
     for base in iter_bases():
         downloads = []
-        for fmt in FORMATS:
-            row = built.get((base.name, fmt))
-            url = f"{base_url}/exports/{base.name}.{fmt}"
+        for fmt in EXPORT_FORMATS.values():
+            row = built.get((base.name, fmt.name))
+            url = f"{base_url}/exports/{fmt.filename(base.name)}"
             downloads.append({
-                "format": fmt, "media_type": MEDIA_TYPES[fmt], "url": url, "gzip_url": url + ".gz",
+                "format": fmt.name, "media_type": fmt.media_type, "url": url, "gzip_url": url + ".gz",
                 "snapshot": row is not None,
                 "records": row.records if row else counts.get(base.name, 0),
                 "bytes": row.bytes if row else None, "sha256": row.sha256 if row else None,
@@ -120,7 +120,7 @@ def _snapshot_response(query: ExportQuery) -> Response | None:
         row = snapshot(session, query.base.name, query.format)
     if row is None:
         return None
-    path = Path(pop().settings.export_dir) / (f"{query.base.name}.{query.format}" + (".gz" if query.gzip else ""))
+    path = Path(pop().settings.export_dir) / query.export_format.filename(query.base.name, query.gzip)
     if not path.is_file():
         return None
     response = send_file(
@@ -133,7 +133,7 @@ def _snapshot_response(query: ExportQuery) -> Response | None:
 
 
 def _media_type(query: ExportQuery) -> str:
-    return GZIP_MEDIA_TYPE if query.gzip else MEDIA_TYPES[query.format]
+    return GZIP_MEDIA_TYPE if query.gzip else query.export_format.media_type
 
 
 def _live_response(query: ExportQuery) -> Response:

@@ -32,7 +32,7 @@ def provider() -> Provider:
         records_page_size=settings.oai_page_size, identifiers_page_size=settings.oai_identifiers_page_size,
         token_lifetime=settings.oai_token_lifetime, commit_lag=settings.oai_commit_lag,
     )
-    return Provider(CachedRepository(state.db.engine, cache), config)
+    return Provider(CachedRepository(state.db.engine, cache, renderers=state.db.renderers), config)
 
 
 def _compressed(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:

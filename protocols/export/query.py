@@ -20,10 +20,11 @@ from typing import Mapping
 
 from formats.bases import BASES, Base, slugify
 
-from .writers import FORMATS, Layout, columns_of
+from .layout import Layout, columns_of
+from .writers import EXPORT_FORMATS, ExportFormat, by_extension
 
 PARAMETERS = ("producer", "since", "until", "fields", "deleted", "sep", "bom")
-CSV_ONLY = ("sep", "bom")
+DELIMITED_ONLY = ("sep", "bom")  # options of the delimited formats only (`ExportFormat.delimited`: CSV)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def _bad(parameter: str, detail: str) -> ExportProblem:
 @dataclass(frozen=True)
 class ExportQuery:
     base: Base
-    format: str
+    format: str  # an export format's name (writers.EXPORT_FORMATS)
     gzip: bool = False
     producer_slug: str | None = None
     since: datetime | None = None  # naive UTC, inclusive
@@ -66,25 +67,31 @@ class ExportQuery:
         return not self.options
 
     @property
+    def export_format(self) -> ExportFormat:
+        return EXPORT_FORMATS[self.format]
+
+    @property
     def layout(self) -> Layout:
         return Layout(self.base, columns_of(self.base, self.fields), self.include_deleted)
 
     @property
     def filename(self) -> str:
         suffix = "-filtered" if self.options else ""
-        return f"{self.base.name}{suffix}.{self.format}" + (".gz" if self.gzip else "")
+        return self.export_format.filename(self.base.name + suffix, self.gzip)
 
 
 def parse_name(name: str) -> tuple[Base, str, bool]:
     """`joconde.csv.gz` → (joconde, "csv", True); an unknown base or format is a 404 problem."""
     gzip = name.endswith(".gz")
     stem = name[:-3] if gzip else name
-    base_name, _, fmt = stem.rpartition(".")
-    if base_name not in BASES or fmt not in FORMATS:
+    base_name, _, extension = stem.rpartition(".")
+    fmt = by_extension(extension)
+    if base_name not in BASES or fmt is None:
+        extensions = "|".join(f.extension for f in EXPORT_FORMATS.values())
         raise ExportProblem(404, "No such export",
-                            f"{name!r} is not an export: expected {{base}}.{{{'|'.join(FORMATS)}}}[.gz] "
+                            f"{name!r} is not an export: expected {{base}}.{{{extensions}}}[.gz] "
                             f"with a base among {', '.join(BASES)}")
-    return BASES[base_name], fmt, gzip
+    return BASES[base_name], fmt.name, gzip
 
 
 def parse_datestamp(parameter: str, value: str, *, end_of_day: bool = False) -> datetime:
@@ -109,8 +116,9 @@ def parse_query(name: str, args: Mapping[str, str]) -> ExportQuery:
     for key in args:
         if key not in PARAMETERS:
             raise _bad(key, f"unknown parameter {key!r} (known: {', '.join(PARAMETERS)})")
-        if key in CSV_ONLY and fmt != "csv":
-            raise _bad(key, f"{key} applies to CSV exports only")
+        if key in DELIMITED_ONLY and not EXPORT_FORMATS[fmt].delimited:
+            delimited = " and ".join(f.name.upper() for f in EXPORT_FORMATS.values() if f.delimited)
+            raise _bad(key, f"{key} applies to {delimited} exports only")
     values: dict = {}
     if "producer" in args:
         producer = args["producer"].strip()

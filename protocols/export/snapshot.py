@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .writers import Encoder, ExportedNotice, batches
+from .layout import Encoder, ExportedNotice
+from .writers import batches, get_export_format
 
 MANIFEST = "manifest.json"
 
@@ -97,15 +98,15 @@ def write_snapshots(
     directory: str | Path, base: str, encoders: Mapping[str, Encoder], notices: Iterable[ExportedNotice],
     *, level: int = 6,
 ) -> dict[str, SnapshotFile]:
-    """Write `{base}.{format}` and `{base}.{format}.gz` for every encoder in one pass over `notices`.
-    On any error, the temporary files are removed and the previous snapshots stay untouched."""
+    """Write `{base}.{extension}` and its `.gz` for every encoder (keyed by export format name) in one pass
+    over `notices`. On any error, the temporary files are removed and the previous snapshots stay untouched."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     outputs: dict[str, _Output] = {}
     records = 0
     try:
         for fmt, encoder in encoders.items():
-            outputs[fmt] = output = _Output(directory, f"{base}.{fmt}", encoder, level)
+            outputs[fmt] = output = _Output(directory, get_export_format(fmt).filename(base), encoder, level)
             output.add(encoder.head())
         for batch in batches(notices):
             records += len(batch)

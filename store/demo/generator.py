@@ -26,6 +26,7 @@ import random
 from typing import Any, Callable, Iterator
 
 from formats.bases import BASES, Base
+from formats.registry import Renderers
 
 from . import autor, enluminures, joconde, memoire, merimee, mnr, museo, palissy
 from .common import POP_FLAGS, historique
@@ -203,12 +204,13 @@ def demo_batches(count: int, seed: int = 0, batch_size: int = 1000) -> list[tupl
             for name, n in shares(count).items() for start in range(0, n, batch_size)]
 
 
-def prepare_demo_batch(task: tuple[str, int, int, int]) -> list:
-    """Generate, validate, hash and render one batch (runs in a worker process)."""
+def prepare_demo_batch(task: tuple[str, int, int, int], renderers: Renderers | None = None) -> list:
+    """Generate, validate, hash and render one batch (runs in a worker process). `renderers`: the store's
+    (`Database.renderers`, sent with the task); without, the store renders the notices when it writes them."""
     from formats.notice import validate_notice
 
     from ..notices import prepare
 
     name, start, count, seed = task
     base = BASES[name]
-    return [prepare(validate_notice(base, raw)) for raw in generate(base, count, seed=seed, start=start)]
+    return [prepare(validate_notice(base, raw), renderers) for raw in generate(base, count, seed=seed, start=start)]

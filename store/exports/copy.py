@@ -1,5 +1,5 @@
 """CSV exports made by PostgreSQL: `COPY (SELECT …) TO STDOUT WITH (FORMAT csv)` writes the rows, Python only
-passes them on. Byte for byte what `protocols.export.writers.CsvEncoder` writes from the same notices.
+passes them on. Byte for byte what `protocols.export.csv_encoder.CsvEncoder` writes from the same notices.
 
 Why it is the same bytes:
 - COPY quotes a cell exactly when `csv.writer` does (QUOTE_MINIMAL: it holds the delimiter, `"`, CR or LF;
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from formats.bases import Field
 from protocols.export.query import ExportQuery
-from protocols.export.writers import CsvEncoder
+from protocols.export.csv_encoder import CsvEncoder
 
 from ..selection import postgresql_text
 from .reader import ExportRow, export_selection

@@ -15,7 +15,9 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from protocols.export.query import ExportQuery
-from protocols.export.writers import CsvEncoder, Encoder, stream
+from protocols.export.csv_encoder import CsvEncoder
+from protocols.export.layout import Encoder
+from protocols.export.writers import stream
 
 from ..db import Database
 from ..models import NoticeRow

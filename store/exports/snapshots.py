@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from formats.bases import get_base
 from protocols.export.query import ExportQuery
 from protocols.export.snapshot import SnapshotFile, write_manifest, write_snapshots
-from protocols.export.writers import FORMATS, Layout, make_encoder
+from protocols.export.layout import Layout
+from protocols.export.writers import EXPORT_FORMATS
 
 from ..clock import utcnow
 from ..db import Database
@@ -98,10 +99,11 @@ def build_snapshots(
             state = base_state(session, name)
             version = store_version(session)
             built = snapshots(session)
-            existing = [built.get((name, fmt)) for fmt in FORMATS]
+            existing = [(fmt, built.get((name, fmt.name))) for fmt in EXPORT_FORMATS.values()]
             fresh = all(row is not None and row.fingerprint == state.fingerprint
-                        and (directory / f"{name}.{fmt}").is_file() and (directory / f"{name}.{fmt}.gz").is_file()
-                        for row, fmt in zip(existing, FORMATS))
+                        and (directory / fmt.filename(name)).is_file()
+                        and (directory / fmt.filename(name, gzip=True)).is_file()
+                        for fmt, row in existing)
             if fresh and not force:
                 results.append(BuildResult(name, False, state.records))
                 continue
@@ -110,21 +112,25 @@ def build_snapshots(
             rows = iter_export_rows(session, ExportQuery(base=base, format="csv"))
             if progress:
                 rows = _counting(rows, progress)
-            written = write_snapshots(directory, name, {fmt: make_encoder(fmt, layout) for fmt in FORMATS}, rows)
+            encoders = {fmt.name: fmt.make_encoder(layout) for fmt in EXPORT_FORMATS.values()}
+            written = write_snapshots(directory, name, encoders, rows)
             # Files first, then their rows (committed right away): the rows always describe files that exist.
             for snapshot_file in written.values():
                 save_snapshot(session, snapshot_file, state=state, generated_at=generated_at, state_version=version)
         results.append(BuildResult(name, True, state.records))
+    order = list(EXPORT_FORMATS)
     with db.session() as session:
-        entries = [
-            {"base": row.base, "format": row.format, "file": f"{row.base}.{row.format}", "records": row.records,
-             "bytes": row.bytes, "sha256": row.sha256, "gzip_file": f"{row.base}.{row.format}.gz",
-             "gzip_bytes": row.gzip_bytes, "gzip_sha256": row.gzip_sha256, "generated_at": row.generated_at,
-             "high_water": row.high_water}
-            for row in sorted(snapshots(session).values(), key=lambda r: (r.base, FORMATS.index(r.format)))
-        ]
-    write_manifest(directory, entries, utcnow())
+        saved = sorted(snapshots(session).values(), key=lambda r: (r.base, order.index(r.format)))
+    write_manifest(directory, [_manifest_entry(row) for row in saved], utcnow())
     return results
+
+
+def _manifest_entry(row: ExportSnapshot) -> dict:
+    fmt = EXPORT_FORMATS[row.format]
+    return {"base": row.base, "format": row.format, "file": fmt.filename(row.base), "records": row.records,
+            "bytes": row.bytes, "sha256": row.sha256, "gzip_file": fmt.filename(row.base, gzip=True),
+            "gzip_bytes": row.gzip_bytes, "gzip_sha256": row.gzip_sha256, "generated_at": row.generated_at,
+            "high_water": row.high_water}
 
 
 def _counting(rows, progress: Callable[[int], None]):

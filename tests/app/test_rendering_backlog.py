@@ -135,7 +135,7 @@ def test_renditions_rendered_elsewhere_are_not_stored_for_a_notice_written_since
     keeps its place in the backlog (its new fields are rendered next time), the others are stored."""
     load(db, per_base=4, render=False)
     batches = list(_backlog_reads(db, 1000))
-    rendered = [item for batch in batches for item in _render_batch(batch)]
+    rendered = [item for batch in batches for item in _render_batch(db.renderers, batch)]
     changed = ref("joconde", 0)
     with db.session() as session:
         row = session.execute(select(NoticeRow).where(NoticeRow.base == "joconde", NoticeRow.ref == changed)

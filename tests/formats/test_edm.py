@@ -7,7 +7,7 @@ from lxml import etree
 
 from formats import rights
 from formats.bases import BASES
-from formats.registry import get_format, render_all
+from formats.registry import RENDERERS, Renderers, RenderOptions, get_format
 
 from .europeana import (assert_golden, demo_notices, edm_schema, notice, sample_notice, schematron_errors,
                         xpath_texts, xsd_errors)
@@ -18,6 +18,7 @@ NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.o
       "wgs84_pos": "http://www.w3.org/2003/01/geo/wgs84_pos#"}
 EDM_BASES = ["joconde", "palissy", "mnr", "enluminures", "memoire", "merimee"]
 render = get_format("edm").render
+render_all = RENDERERS.render_all  # the default options
 
 
 def render_valid(n, **options) -> etree._Element:
@@ -122,6 +123,16 @@ def test_the_default_rights_are_configurable():
     assert texts(tree, "//ore:Aggregation/edm:rights/@rdf:resource") == [rights.IN_COPYRIGHT]
     with pytest.raises(ValueError, match="Europeana accepts"):
         render(bare, default_rights="https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+
+
+def test_the_default_rights_reach_edm_through_render_options_and_nowhere_else():
+    bare = notice("mnr", REF="AEG00003", TITR="Statuette")
+    chosen = Renderers(RenderOptions(edm_default_rights=rights.IN_COPYRIGHT)).render_all(bare)
+    tree = etree.fromstring(chosen["edm"].encode("utf-8"))
+    assert texts(tree, "//ore:Aggregation/edm:rights/@rdf:resource") == [rights.IN_COPYRIGHT]
+    defaults = render_all(bare)
+    assert rights.IN_COPYRIGHT not in defaults["edm"] and render(bare) == defaults["edm"]
+    assert {p: xml for p, xml in chosen.items() if p != "edm"} == {p: xml for p, xml in defaults.items() if p != "edm"}
 
 
 def test_an_open_licence_in_the_credits_reaches_edm_rights():

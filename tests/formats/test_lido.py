@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from formats.bases import BASES
-from formats.registry import formats_for, get_format, render_all
+from formats.registry import RENDERERS, formats_for, get_format
 
 from .europeana import (assert_golden, demo_notices, lido_schema, notice, sample_notice, xpath_texts,
                         xsd_errors)
@@ -14,6 +14,7 @@ from .europeana import (assert_golden, demo_notices, lido_schema, notice, sample
 NS = {"lido": "http://www.lido-schema.org", "gml": "http://www.opengis.net/gml"}
 LIDO_BASES = ["joconde", "palissy", "mnr", "enluminures", "memoire"]
 render = get_format("lido").render
+render_all = RENDERERS.render_all  # the default options
 
 
 def render_valid(n) -> etree._Element:

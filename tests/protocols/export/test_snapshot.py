@@ -10,7 +10,8 @@ import pytest
 from formats.bases import BASES
 from formats.notice import validate_notice
 from protocols.export.snapshot import write_manifest, write_snapshots
-from protocols.export.writers import FORMATS, Layout, make_encoder, stream
+from protocols.export.layout import Layout
+from protocols.export.writers import EXPORT_FORMATS, make_encoder, stream
 
 from .data import variants
 
@@ -18,7 +19,7 @@ BASE = BASES["museo"]
 
 
 def encoders():
-    return {fmt: make_encoder(fmt, Layout.full(BASE)) for fmt in FORMATS}
+    return {fmt: make_encoder(fmt, Layout.full(BASE)) for fmt in EXPORT_FORMATS}
 
 
 def test_snapshots_hold_the_streamed_bytes_with_sizes_and_hashes(tmp_path):
@@ -34,7 +35,7 @@ def test_snapshots_hold_the_streamed_bytes_with_sizes_and_hashes(tmp_path):
     again = write_snapshots(tmp_path, "museo", encoders(), iter(items))
     assert again == written  # same notices, same bytes, same .gz (no timestamp inside)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"museo.{fmt}{gz}" for fmt in FORMATS for gz in ("", ".gz"))
+        f"museo.{fmt}{gz}" for fmt in EXPORT_FORMATS for gz in ("", ".gz"))
 
 
 def test_a_failed_build_leaves_the_previous_snapshot_and_no_temporary_file(tmp_path):

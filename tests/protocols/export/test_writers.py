@@ -11,9 +11,8 @@ import pytest
 from formats.bases import BASES
 from formats.notice import Notice, public_view, validate_notice
 from formats.tabular import decode_row
-from protocols.export.writers import (
-    DELETED_MARKER, Layout, columns_of, gzip_stream, make_encoder, stream,
-)
+from protocols.export.layout import DELETED_MARKER, Layout, columns_of
+from protocols.export.writers import gzip_stream, make_encoder, stream
 
 from .data import SECRET, all_bases, variants
 
