@@ -5,18 +5,19 @@ Filters (all optional; any of them makes the export a live stream instead of the
 - `producer`: a producer's name or slug (`Monuments Historiques` or `monuments-historiques`);
 - `since`, `until`: datestamps (when what we publish of a notice last changed), inclusive, as an ISO 8601
   date (`2024-05-01`, the whole day for `until`) or datetime (`2024-05-01T12:00:00Z`; an offset is converted
-  to UTC, no offset means UTC);
+  to UTC, no offset means UTC; a moment outside the years 1–9999 once in UTC is refused);
 - `fields`: comma-separated published field codes; REF is always included, columns keep dictionary order;
 - `deleted=include`: tombstones of deleted notices as rows carrying the `_deleted` marker (`exclude`, the
   default, leaves them out).
 CSV only: `sep=;` (semicolon-delimited, with a `sep=;` first line that spreadsheets honour) and `bom=1`.
-Unknown parameters are refused, so that a misspelt filter never silently exports everything.
+Unknown parameters are refused, so that a misspelt filter never silently exports everything, and so are
+repeated ones (`producer=a&producer=b`): each takes one value, and picking one of them would be a guess.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from formats.bases import BASES, Base, slugify
 
@@ -106,16 +107,21 @@ def parse_datestamp(parameter: str, value: str, *, end_of_day: bool = False) -> 
         raise _bad(parameter, f"{parameter}={value!r} is not a date (YYYY-MM-DD) or a UTC datetime "
                               "(YYYY-MM-DDThh:mm:ssZ)") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:59:59-14:00, 0001-01-01T00:00:00+14:00: no such UTC datetime
+            raise _bad(parameter, f"{parameter}={value!r} is outside the years 0001-9999 once converted to "
+                                  "UTC") from None
     return moment
 
 
-def parse_query(name: str, args: Mapping[str, str]) -> ExportQuery:
-    """Validate an export request (its file name and query parameters)."""
+def parse_query(name: str, args: Mapping[str, str] | Iterable[tuple[str, str]]) -> ExportQuery:
+    """Validate an export request (its file name and query parameters). `args` is a mapping (one value per
+    parameter) or the request's (name, value) pairs, every repeated parameter included (werkzeug's
+    `request.args.items(multi=True)`): a repeated parameter is a 400 problem, never first-one-wins."""
     base, fmt, gzip = parse_name(name)
+    args = _single_valued(args)
     for key in args:
-        if key not in PARAMETERS:
-            raise _bad(key, f"unknown parameter {key!r} (known: {', '.join(PARAMETERS)})")
         if key in DELIMITED_ONLY and not EXPORT_FORMATS[fmt].delimited:
             delimited = " and ".join(f.name.upper() for f in EXPORT_FORMATS.values() if f.delimited)
             raise _bad(key, f"{key} applies to {delimited} exports only")
@@ -146,6 +152,20 @@ def parse_query(name: str, args: Mapping[str, str]) -> ExportQuery:
             raise _bad("bom", f"bom must be 1 or 0, not {args['bom']!r}")
         values["bom"] = args["bom"] in ("1", "true")
     return ExportQuery(base=base, format=fmt, gzip=gzip, options=tuple(args), **values)
+
+
+def _single_valued(args: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The parameters as a dict, refusing unknown and repeated names (in the order they came)."""
+    pairs = args.items() if isinstance(args, Mapping) else args
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        if key not in PARAMETERS:
+            raise _bad(key, f"unknown parameter {key!r} (known: {', '.join(PARAMETERS)})")
+        if key in values:
+            hint = " (fields takes one comma-separated list)" if key == "fields" else ""
+            raise _bad(key, f"{key} is given more than once: give it once{hint}")
+        values[key] = value
+    return values
 
 
 def _fields(base: Base, raw: str) -> tuple[str, ...]:

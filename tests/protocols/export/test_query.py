@@ -60,3 +60,31 @@ def test_unknown_exports_are_404(name):
     with pytest.raises(ExportProblem) as caught:
         parse_query(name, {})
     assert caught.value.status == 404
+
+
+@pytest.mark.parametrize("parameter, value", [
+    ("since", "9999-12-31T23:59:59-14:00"),  # after 9999 once in UTC
+    ("until", "0001-01-01T00:00:00+14:00"),  # before year 1 once in UTC
+])
+def test_datetimes_outside_the_representable_years_are_problems(parameter, value):
+    with pytest.raises(ExportProblem) as caught:
+        parse_query("joconde.jsonl", {parameter: value})
+    assert caught.value.status == 400 and caught.value.parameter == parameter
+
+
+def test_the_extreme_representable_days_parse():
+    query = parse_query("joconde.jsonl", {"since": "0001-01-01", "until": "9999-12-31"})
+    assert query.since == datetime(1, 1, 1) and query.until == datetime(9999, 12, 31, 23, 59, 59)
+
+
+@pytest.mark.parametrize("parameter", ["producer", "since", "fields", "deleted"])
+def test_repeated_parameters_are_problems_not_first_one_wins(parameter):
+    value = {"producer": "a", "since": "2024-01-01", "fields": "TICO", "deleted": "include"}[parameter]
+    with pytest.raises(ExportProblem) as caught:
+        parse_query("joconde.csv", [(parameter, value), ("until", "2025-01-01"), (parameter, value)])
+    assert caught.value.status == 400 and caught.value.parameter == parameter
+
+
+def test_pairs_given_once_parse_as_a_mapping_does():
+    pairs = [("producer", "MUSEE"), ("since", "2024-05-01")]
+    assert parse_query("joconde.csv", pairs) == parse_query("joconde.csv", dict(pairs))
