@@ -3,13 +3,26 @@
 An unfiltered download is the latest snapshot of `pop export build`, served as a file (ETag = its sha256,
 Last-Modified, Range); before any build, or with any filter or option, the export streams live from the store.
 A live stream that fails midway is aborted (the connection closes before the end of the chunked body), so
-clients see an incomplete download, never an error message inside the data.
+clients see an incomplete download, never an error message inside the data; its read begins before the
+response does, so a database outage is a 503 problem, not a 200 cut short.
+
+Every refusal is an `application/problem+json` body: 400 (a parameter), 404, 412 (If-Match,
+If-Unmodified-Since), 416 (a range beyond the file); a database error raised here (before any byte, for live
+streams too) is app/errors.py's 503 with Retry-After.
+Range: one byte range is served as 206; a Range that is not one byte range (several ranges, another unit,
+a malformed header) is ignored, and the whole file is sent (200), as RFC 9110 allows.
 """
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
-from flask import Blueprint, Response, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_date, parse_etags, parse_range_header
+from werkzeug.wsgi import wrap_file
 
 from formats.bases import get_base, iter_bases
 from formats.links import LICENCE_OUVERTE
@@ -26,16 +39,26 @@ blueprint = Blueprint("exports", __name__)
 LICENCE = {"name": "Licence Ouverte 2.0", "url": LICENCE_OUVERTE}
 
 
-def _problem(problem: ExportProblem) -> Response:
+def _problem(problem: ExportProblem, headers: dict[str, str] | None = None) -> Response:
     response = jsonify(problem.as_json())
     response.status_code = problem.status
     response.mimetype = "application/problem+json"
+    response.headers.update(headers or {})
     return response
 
 
 @blueprint.errorhandler(ExportProblem)
 def handle_problem(problem: ExportProblem) -> Response:
     return _problem(problem)
+
+
+@blueprint.errorhandler(RequestedRangeNotSatisfiable)
+def handle_unsatisfiable_range(error: RequestedRangeNotSatisfiable) -> Response:
+    problem = ExportProblem(416, "Range not satisfiable",
+                            f"the range starts beyond the end of the file ({error.length} bytes)")
+    return _problem(problem, {"Content-Range": f"bytes */{error.length}"})
+
+
 
 
 def _iso(moment) -> str | None:
@@ -107,7 +130,7 @@ def fields(base_name: str):
 
 @blueprint.get("/exports/<name>")
 def download(name: str):
-    query = parse_query(name, request.args)
+    query = parse_query(name, request.args.items(multi=True))  # every value: a repeated parameter is refused
     if query.is_full:
         served = _snapshot_response(query)
         if served is not None:
@@ -116,20 +139,63 @@ def download(name: str):
 
 
 def _snapshot_response(query: ExportQuery) -> Response | None:
+    """The snapshot file, if it is the one the snapshot row describes (None: stream live instead)."""
     with pop().db.session() as session:
         row = snapshot(session, query.base.name, query.format)
     if row is None:
         return None
     path = Path(pop().settings.export_dir) / query.export_format.filename(query.base.name, query.gzip)
-    if not path.is_file():
+    try:
+        handle = open(path, "rb")  # opened once: its size and bytes are one file even if a build renames another
+    except OSError:
         return None
-    response = send_file(
-        path, mimetype=_media_type(query), as_attachment=True,
-        download_name=query.filename, conditional=True,
-        etag=row.gzip_sha256 if query.gzip else row.sha256, last_modified=row.generated_at, max_age=0)
+    size = os.fstat(handle.fileno()).st_size
+    if size != (row.gzip_bytes if query.gzip else row.bytes):  # a build replaced it and has not yet saved its row
+        handle.close()
+        return None
+    try:
+        return _file_response(handle, size, query, row.gzip_sha256 if query.gzip else row.sha256, row.generated_at,
+                              row.records)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _file_response(handle: BinaryIO, size: int, query: ExportQuery, etag: str, last_modified: datetime,
+                   records: int) -> Response:
+    """A snapshot file with its validators, after the preconditions (412) and with Range (206, 416)."""
+    _check_preconditions(etag, last_modified)
+    # werkzeug evaluates what is left (If-None-Match, If-Modified-Since, If-Range, one byte range); it must not
+    # see the headers already evaluated, nor a Range that is not one byte range (it would answer 416, in HTML).
+    environ = {key: value for key, value in request.environ.items()
+               if key not in ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")}
+    ranges = parse_range_header(environ.get("HTTP_RANGE"))
+    if ranges is None or ranges.units != "bytes" or len(ranges.ranges) != 1:
+        environ.pop("HTTP_RANGE", None)
+    response = current_app.response_class(wrap_file(environ, handle), direct_passthrough=True)
     response.headers["Content-Type"] = _media_type(query)  # as is: werkzeug would append a second charset
-    response.headers["X-Export-Records"] = str(row.records)
-    return response
+    response.headers["Content-Disposition"] = f'attachment; filename="{query.filename}"'
+    response.headers["X-Export-Records"] = str(records)
+    response.content_length = size
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.cache_control.no_cache = True
+    response.cache_control.max_age = 0
+    return response.make_conditional(environ, accept_ranges=True, complete_length=size)
+
+
+def _check_preconditions(etag: str, last_modified: datetime) -> None:
+    """RFC 9110 §13.2.2, steps 1-2: If-Match (strong comparison), else If-Unmodified-Since; 412 if false."""
+    if_match = request.headers.get("If-Match")
+    if if_match is not None:
+        if not parse_etags(if_match).contains(etag):
+            raise ExportProblem(412, "Precondition failed",
+                                f'If-Match does not name the current file ("{etag}"): it was rebuilt since')
+        return
+    since = parse_date(request.headers.get("If-Unmodified-Since"))
+    if since is not None and last_modified.replace(microsecond=0) > since.replace(tzinfo=None):
+        raise ExportProblem(412, "Precondition failed",
+                            f"the file was rebuilt at {_iso(last_modified)}, after If-Unmodified-Since")
 
 
 def _media_type(query: ExportQuery) -> str:
@@ -138,10 +204,11 @@ def _media_type(query: ExportQuery) -> str:
 
 def _live_response(query: ExportQuery) -> Response:
     encoder = make_encoder(query.format, query.layout, delimiter=query.delimiter, bom=query.bom)
-    chunks = export_chunks(pop().db, query, encoder, pop().settings.export_batch_size)
-    if query.gzip:
-        chunks = gzip_stream(chunks)
-    response = Response(chunks, content_type=_media_type(query))
+    # export_chunks has run the query and read the first rows when it returns: an outage raises here (503),
+    # before the 200 and its headers are sent.
+    started = export_chunks(pop().db, query, encoder, pop().settings.export_batch_size)
+    response = Response(gzip_stream(started) if query.gzip else started, content_type=_media_type(query))
+    response.call_on_close(started.close)  # ends the read (and its transaction) even if the client leaves
     response.headers["Content-Disposition"] = f'attachment; filename="{query.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

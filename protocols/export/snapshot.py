@@ -3,22 +3,69 @@ twin, atomically (written under a temporary name, fsynced, then renamed), and a 
 
 A reader never sees a half-written file: until the rename, the previous snapshot stays in place (and a
 download already under way keeps reading the file it opened).
+
+Crash safety: temporary files are named `.{name}.tmp-{pid}`. A build holds `build_lock` on the directory
+(an exclusive `flock` of `.build.lock`) for its whole run, so when it starts, every temporary file there is
+the leftover of a build that was killed, and `sweep_temporary` removes it (a pid check would not do: in a
+container, every build may run under the same pid).
 """
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
 import os
+import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .layout import Encoder, ExportedNotice
 from .writers import batches, get_export_format
 
 MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+TEMPORARY = re.compile(r"\..+\.tmp-[0-9]+")  # what temporary_path names
+
+
+class BuildInProgress(Exception):
+    """Another build holds the directory's lock."""
+
+
+def temporary_path(directory: Path, name: str) -> Path:
+    """Where `name` is written before its rename: hidden, and recognisably temporary (`TEMPORARY`)."""
+    return directory / f".{name}.tmp-{os.getpid()}"
+
+
+@contextmanager
+def build_lock(directory: str | Path) -> Iterator[Path]:
+    """Hold the directory's build lock (released when the process ends, however it ends); BuildInProgress
+    at once if another process holds it."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / LOCK
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgress(f"another build is writing into {directory} (it holds {path})") from None
+        try:
+            yield directory
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def sweep_temporary(directory: str | Path) -> list[Path]:
+    """Remove the temporary files left in `directory` by killed builds (call it holding `build_lock`)."""
+    removed = []
+    for path in Path(directory).iterdir():
+        if TEMPORARY.fullmatch(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -60,9 +107,8 @@ class _Output:
         self.encoder = encoder
         self.final = directory / name
         self.final_gz = directory / (name + ".gz")
-        suffix = f".tmp-{os.getpid()}"
-        self.temp = directory / ("." + name + suffix)
-        self.temp_gz = directory / ("." + name + ".gz" + suffix)
+        self.temp = temporary_path(directory, name)
+        self.temp_gz = temporary_path(directory, name + ".gz")
         self.plain = open(self.temp, "wb")
         self.gz_file = _HashingFile(open(self.temp_gz, "wb"))
         # mtime=0 and no file name: the same content always gives the same .gz bytes (and sha256).
@@ -136,8 +182,11 @@ def write_manifest(directory: str | Path, entries: Iterable[Mapping[str, Any]], 
     directory.mkdir(parents=True, exist_ok=True)
     body = {"generated_at": _iso(generated_at), "snapshots": [_jsonable(entry) for entry in entries]}
     path = directory / MANIFEST
-    temp = directory / f".{MANIFEST}.tmp-{os.getpid()}"
-    temp.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    temp = temporary_path(directory, MANIFEST)
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())  # on disk before the rename, as the snapshot files are
     os.replace(temp, path)
     return path
 

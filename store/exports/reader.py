@@ -2,13 +2,18 @@
 `export_chunks` picks the fastest correct reader — CSV on PostgreSQL is written by COPY (store/exports/copy.py,
 the same bytes as the Python encoder), everything else by the protocol's encoders over `iter_export_rows`.
 
+A download's read begins before its first chunk is handed over (`export_chunks` opens the transaction, runs
+the statement and reads the first rows at once): a database that does not answer raises there, so a view can
+still answer 503 instead of starting a 200 that it would then have to cut.
+
 Notices are read with one statement iterated in batches (`yield_per`): a server-side cursor on PostgreSQL,
 SQLite's own cursor otherwise. Memory stays flat, and the whole export is one consistent snapshot of the
 store (a notice updated during a download is neither missed nor sent twice).
 """
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from itertools import islice
+from typing import Generator, Iterator, NamedTuple
 
 import orjson
 from sqlalchemy import Text, cast, func, select
@@ -54,11 +59,38 @@ def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -
 
 
 def export_chunks(db: Database, query: ExportQuery, encoder: Encoder, batch: int = BATCH) -> Iterator[bytes]:
-    """The whole export of `query` as byte chunks (not gzipped), read in one transaction."""
+    """The whole export of `query` as byte chunks (not gzipped), read in one transaction. Started here: the
+    first chunk (the head with the first rows) is already read when this returns, so a database outage
+    raises from this call, not from the iteration; `close()` the result to end the read early."""
+    return StartedStream(_export_chunks(db, query, encoder, batch))
+
+
+def _export_chunks(db: Database, query: ExportQuery, encoder: Encoder, batch: int) -> Generator[bytes, None, None]:
     with db.session() as session:
         if db.is_postgresql and isinstance(encoder, CsvEncoder):
             from .copy import csv_stream
 
-            yield from csv_stream(session, query, encoder)
+            chunks = csv_stream(session, query, encoder)
         else:
-            yield from stream(encoder, iter_export_rows(session, query, batch))
+            chunks = stream(encoder, iter_export_rows(session, query, batch))
+        # The head needs no database, the chunk after it does (the first rows, or the tail of an empty
+        # export): both are read before anything is yielded.
+        yield b"".join(islice(chunks, 2))
+        yield from chunks
+
+
+class StartedStream(Iterator[bytes]):
+    """A generator advanced to its first item at construction (so that its errors raise from the caller's
+    call), then iterated as it was; `close()` closes it (a WSGI server closes what it streamed)."""
+
+    def __init__(self, chunks: Generator[bytes, None, None]):
+        self._chunks = chunks
+        self._first: list[bytes] = [next(chunks, b"")]
+
+    def __next__(self) -> bytes:
+        if self._first:
+            return self._first.pop()
+        return next(self._chunks)
+
+    def close(self) -> None:
+        self._chunks.close()

@@ -1,5 +1,10 @@
 """Export snapshots: per-base fingerprints that tell whether a snapshot is stale, the export_snapshot table,
-and the build of `pop export build` (notices read through store/exports/reader.py)."""
+and the build of `pop export build` (notices read through store/exports/reader.py).
+
+A build survives being killed at any point: it runs under the directory's lock, starts by removing what a
+killed build left (its temporary files) and by rewriting the manifest from the table, and after each base it
+commits the rows of the files it renamed, then rewrites the manifest (temporary file, fsync, rename): the
+manifest always lists files that exist and agrees with the table."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from formats.bases import get_base
 from protocols.export.query import ExportQuery
-from protocols.export.snapshot import SnapshotFile, write_manifest, write_snapshots
+from protocols.export.snapshot import SnapshotFile, build_lock, sweep_temporary, write_manifest, write_snapshots
 from protocols.export.layout import Layout
 from protocols.export.writers import EXPORT_FORMATS
 
@@ -88,41 +93,63 @@ def build_snapshots(
     progress: Callable[[int], None] | None = None,
 ) -> list[BuildResult]:
     """Write the snapshots of `bases` whose published notices changed since their last build (all with
-    `force`), then the manifest of every snapshot."""
+    `force`), each followed by the manifest of every snapshot. `BuildInProgress` if another build holds the
+    directory."""
     directory = Path(directory)
-    results = []
-    for name in bases:
-        base = get_base(name)
-        with db.session() as session:
-            # The state is read before the notices: a write landing in between makes the next build redo
-            # this base, never leaves it stale.
-            state = base_state(session, name)
-            version = store_version(session)
-            built = snapshots(session)
-            existing = [(fmt, built.get((name, fmt.name))) for fmt in EXPORT_FORMATS.values()]
-            fresh = all(row is not None and row.fingerprint == state.fingerprint
-                        and (directory / fmt.filename(name)).is_file()
-                        and (directory / fmt.filename(name, gzip=True)).is_file()
-                        for fmt, row in existing)
-            if fresh and not force:
-                results.append(BuildResult(name, False, state.records))
-                continue
-            generated_at = utcnow()
-            layout = Layout.full(base)
-            rows = iter_export_rows(session, ExportQuery(base=base, format="csv"))
-            if progress:
-                rows = _counting(rows, progress)
-            encoders = {fmt.name: fmt.make_encoder(layout) for fmt in EXPORT_FORMATS.values()}
-            written = write_snapshots(directory, name, encoders, rows)
-            # Files first, then their rows (committed right away): the rows always describe files that exist.
-            for snapshot_file in written.values():
-                save_snapshot(session, snapshot_file, state=state, generated_at=generated_at, state_version=version)
-        results.append(BuildResult(name, True, state.records))
+    with build_lock(directory):
+        sweep_temporary(directory)  # the leftovers of killed builds: no other build is writing here
+        write_snapshot_manifest(db, directory)
+        results = []
+        for name in bases:
+            result = _build_base(db, directory, name, force=force, progress=progress)
+            if result.built:
+                write_snapshot_manifest(db, directory)  # after the rows are committed: it agrees with them
+            results.append(result)
+    return results
+
+
+def _build_base(db: Database, directory: Path, name: str, *, force: bool,
+                progress: Callable[[int], None] | None) -> BuildResult:
+    base = get_base(name)
+    with db.session() as session:
+        # The state is read before the notices: a write landing in between makes the next build redo
+        # this base, never leaves it stale.
+        state = base_state(session, name)
+        version = store_version(session)
+        built = snapshots(session)
+        existing = [(fmt, built.get((name, fmt.name))) for fmt in EXPORT_FORMATS.values()]
+        fresh = all(row is not None and row.fingerprint == state.fingerprint
+                    and _size(directory / fmt.filename(name)) == row.bytes
+                    and _size(directory / fmt.filename(name, gzip=True)) == row.gzip_bytes
+                    for fmt, row in existing)
+        if fresh and not force:
+            return BuildResult(name, False, state.records)
+        generated_at = utcnow()
+        layout = Layout.full(base)
+        rows = iter_export_rows(session, ExportQuery(base=base, format="csv"))
+        if progress:
+            rows = _counting(rows, progress)
+        encoders = {fmt.name: fmt.make_encoder(layout) for fmt in EXPORT_FORMATS.values()}
+        written = write_snapshots(directory, name, encoders, rows)
+        # Files first, then their rows (committed when the session ends): the rows describe files that exist.
+        for snapshot_file in written.values():
+            save_snapshot(session, snapshot_file, state=state, generated_at=generated_at, state_version=version)
+    return BuildResult(name, True, state.records)
+
+
+def write_snapshot_manifest(db: Database, directory: str | Path) -> Path:
+    """`manifest.json` from the export_snapshot table, as committed."""
     order = list(EXPORT_FORMATS)
     with db.session() as session:
         saved = sorted(snapshots(session).values(), key=lambda r: (r.base, order.index(r.format)))
-    write_manifest(directory, [_manifest_entry(row) for row in saved], utcnow())
-    return results
+    return write_manifest(directory, [_manifest_entry(row) for row in saved], utcnow())
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _manifest_entry(row: ExportSnapshot) -> dict:

@@ -59,3 +59,20 @@ def test_manifest_lists_snapshots(tmp_path):
                                       "generated_at": datetime(2024, 1, 2, 3, 4, 5)}], datetime(2024, 1, 2))
     body = json.loads(path.read_text())
     assert body["snapshots"][0]["generated_at"] == "2024-01-02T03:04:05Z"
+
+
+def test_a_build_lock_is_exclusive_and_the_sweep_removes_only_temporary_files(tmp_path):
+    from protocols.export.snapshot import BuildInProgress, build_lock, sweep_temporary
+
+    kept = ["museo.csv", "manifest.json", ".build.lock", ".hidden", "notes.tmp-1"]
+    swept = [".museo.csv.tmp-4242", ".museo.csv.gz.tmp-1", ".manifest.json.tmp-77"]
+    for name in kept + swept:
+        (tmp_path / name).write_bytes(b"x")
+    with build_lock(tmp_path):
+        with pytest.raises(BuildInProgress):
+            with build_lock(tmp_path):
+                pass
+        assert sorted(p.name for p in sweep_temporary(tmp_path)) == sorted(swept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    with build_lock(tmp_path):  # released
+        pass
