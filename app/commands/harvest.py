@@ -10,6 +10,7 @@ from formats.bases import BASES
 from harvest.client import OAIClient
 from harvest.partner import InvalidPartner, check_remote, parse_config
 from harvest.schedule import format_interval
+from harvest.urls import redact_url
 
 from store.backlog import render_pending
 from store.clock import utcnow
@@ -78,7 +79,7 @@ def list_command():
             last = f"{runs[0].status} {runs[0].started:%Y-%m-%d %H:%M}" if runs else "never run"
             state = "" if row.enabled else " (disabled)"
             click.echo(f"{row.name}{state}\t{row.metadata_prefix} → {row.base}\t"
-                       f"{format_interval(row.interval_seconds)}\t{last}\t{row.url}")
+                       f"{format_interval(row.interval_seconds)}\t{last}\t{redact_url(row.url)}")
 
 
 @harvest.command("show")
@@ -92,7 +93,7 @@ def show(name, run_count):
             row = get_partner(session, name)
         except PartnerNotFound as error:
             _fail(error)
-        click.echo(f"name: {row.name}\nurl: {row.url}\nprefix: {row.metadata_prefix}\nmapping: {row.mapping}\n"
+        click.echo(f"name: {row.name}\nurl: {redact_url(row.url)}\nprefix: {row.metadata_prefix}\nmapping: {row.mapping}\n"
                    f"base: {row.base}\nsets: {', '.join(row.sets) or '(all)'}\n"
                    f"schedule: {format_interval(row.interval_seconds)}\nenabled: {'yes' if row.enabled else 'no'}\n"
                    f"granularity: {row.granularity or '(not yet known)'}\n"

@@ -119,3 +119,68 @@ def test_partner_crud(client, auth, partner):
     assert client.delete("/api/admin/partners/museum", headers=auth).status_code == 204
     missing = client.get("/api/admin/partners/museum", headers=auth)
     assert missing.status_code == 404 and missing.json["detail"] == "no partner named 'museum'"
+
+
+def _is_problem(response, status: int) -> bool:
+    body = response.json
+    return (response.status_code == status and response.content_type == "application/problem+json"
+            and body["status"] == status and {"type", "title", "detail"} <= set(body))
+
+
+def test_malformed_bodies_and_paths_are_4xx_problems(client, auth, harvester):
+    harvester.add("http://partner.invalid/oai")
+    cases = [("post", "/api/admin/partners", {"data": "{bad", "content_type": "application/json"}, 400),
+             ("post", "/api/admin/partners", {"data": '[' * 50_000, "content_type": "application/json"}, 400),
+             ("post", "/api/admin/partners", {}, 400),  # no body at all
+             ("patch", "/api/admin/partners/museum", {}, 400),
+             ("post", "/api/admin/partners/museum/runs", {"data": "full=1", "content_type": "text/plain"}, 415),
+             ("post", "/api/admin/partners", {"json": ["a", "list"]}, 422),
+             ("patch", "/api/admin/partners/museum", {"json": {"notes": "nul \x00 inside"}}, 422),
+             ("patch", "/api/admin/partners/museum", {"json": {"every": "99999999999d"}}, 422),
+             ("patch", "/api/admin/partners/museum", {"json": {"every": "²"}}, 422),
+             ("get", f"/api/admin/partners/museum/runs/{2**63}", {}, 404),
+             ("get", f"/api/admin/partners/museum/runs/{2**64 + 1}/issues", {}, 404),
+             ("get", "/api/admin/partners/museum/runs/1/issues?after=99999999999999999999", {}, 422),
+             ("get", "/api/admin/partners/Not%20A%20Name", {}, 404),
+             ("get", "/api/admin/partners/nul%00", {}, 404),
+             ("put", "/api/admin/partners", {}, 405),
+             ("get", "/api/admin/nothing-here", {}, 404)]
+    for method, path, kwargs, status in cases:
+        response = getattr(client, method)(path, headers=auth, **kwargs)
+        assert _is_problem(response, status), (method, path, response.status_code, response.data[:200])
+    nested = client.patch("/api/admin/partners/museum", json={"sets": ["ok", "not a set spec"]}, headers=auth)
+    assert _is_problem(nested, 422) and list(nested.json["errors"]) == ["sets.1"]
+    assert "Allow" in client.put("/api/admin/partners", headers=auth).headers
+
+
+def test_openapi_document_declares_problems_nulls_and_401s(client):
+    spec = client.get("/api/admin/openapi.json").json
+    partner = spec["components"]["schemas"]["Partner"]["properties"]
+    assert partner["next_run_at"]["nullable"] and partner["granularity"]["nullable"]
+    problem = spec["components"]["responses"]["UNAUTHORIZED"]
+    assert list(problem["content"]) == ["application/problem+json"] and "WWW-Authenticate" in problem["headers"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert "default" not in operation["responses"], (method, path)
+            assert {"401", "429"} <= set(operation["responses"]), (method, path)
+            if method != "get":
+                assert "403" in operation["responses"], (method, path)
+
+
+def test_credentials_in_a_partner_url_are_never_answered(client, auth, partner, harvester):
+    secret_url = partner.replace("http://", "http://harvester:s3cret@")
+    body = {"name": "museum", "url": secret_url, "metadata_prefix": "pop", "base": "joconde"}
+    created = client.post("/api/admin/partners", json=body, headers=auth)
+    assert created.status_code == 201, created.json
+    shown = partner.replace("http://", "http://harvester:***@")
+    assert created.json["url"] == shown
+    assert client.get("/api/admin/partners/museum", headers=auth).json["url"] == shown
+    assert client.patch("/api/admin/partners/museum", json={"notes": "x"}, headers=auth).json["url"] == shown
+    assert "s3cret" not in client.get("/api/admin/partners", headers=auth).get_data(as_text=True)
+    runner = client.application.test_cli_runner()
+    for command in (["harvest", "list"], ["harvest", "show", "museum"]):
+        output = runner.invoke(cli, command).output
+        assert shown in output and "s3cret" not in output
+    assert harvester.rows("museum") == {} and harvester.run().status == "succeeded"  # still harvested with them
