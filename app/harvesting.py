@@ -14,17 +14,19 @@ from .settings import Settings
 def client_settings(settings: Settings) -> ClientSettings:
     return ClientSettings(timeout=settings.harvest_timeout, max_attempts=settings.harvest_max_attempts,
                           backoff=settings.harvest_backoff, max_retry_after=settings.harvest_max_retry_after,
-                          max_response_bytes=settings.harvest_max_response_bytes)
+                          max_response_bytes=settings.harvest_max_response_bytes,
+                          page_deadline=settings.harvest_page_deadline)
 
 
 def run_options(settings: Settings) -> RunOptions:
     return RunOptions(overlap_seconds=settings.harvest_overlap, max_empty_pages=settings.harvest_max_empty_pages,
-                      reader=settings.harvest_reader)
+                      run_deadline=settings.harvest_run_deadline, reader=settings.harvest_reader)
 
 
 def harvest_partner(db: Database, settings: Settings, name: str, *, full: bool = False, progress=None,
                     log=None) -> RunReport:
-    """Run one partner now (resuming its interrupted run if any), holding its lock; count the outcome."""
+    """Run one partner now (resuming its interrupted or failed run if any), holding its lock; count the outcome
+    (succeeded, incomplete, failed) in /metrics."""
     report = _harvest_partner(db, name, client_settings(settings), run_options(settings), full=full,
                               progress=progress, log=log)
     HARVEST_RUNS.labels(name, report.status).inc()

@@ -245,6 +245,15 @@ class Settings:
         "(a forked reader process, so parsing and validation run on another core beside the database writes) "
         "or `thread` (one process).",
         parse=one_of("process", "thread"), default="process")
+    harvest_page_deadline: int = setting(
+        "POP_HARVEST_PAGE_DEADLINE",
+        "seconds a partner response may take to arrive whole, however slowly it trickles; then the request is "
+        "retried like a timeout.",
+        parse=whole_number, default=300)
+    harvest_run_deadline: int = setting(
+        "POP_HARVEST_RUN_DEADLINE",
+        "seconds a harvest run may take; then it fails, and the next run resumes from its last committed page.",
+        parse=whole_number, default=6 * 3600)
     worker_poll: int = setting(
         "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
         parse=whole_number, default=30)

@@ -13,9 +13,11 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterator, Literal
+
+from slugify import slugify as _transliterate  # python-slugify
 
 Visibility = Literal["public", "non_diffusable", "internal"]
 FieldKind = Literal["string", "number", "object"]
@@ -86,10 +88,23 @@ class Base:
         return slugify(producer)
 
 
+@lru_cache(maxsize=4096)  # once per notice written, over a few hundred producers
 def slugify(text: str) -> str:
-    """A set-spec-safe slug: ASCII lowercase letters, digits and hyphens (`Monuments Historiques` → `monuments-historiques`)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """A set-spec-safe slug: ASCII lowercase letters, digits and hyphens (`Monuments Historiques` →
+    `monuments-historiques`, `Muzeum Łódź` → `muzeum-lodz`).
+
+    Producer set specs are public (aggregators harvest by them), so what decomposes to ASCII goes as it always
+    went (accents dropped: `État` → `etat`; punctuation and symbols are separators or dropped). Only letters
+    that have no ASCII decomposition (ł, œ, ø, ß, Cyrillic, Greek…), which used to vanish, are transliterated
+    by python-slugify (text-unidecode)."""
+    ascii_text = "".join(_ascii(char) for char in unicodedata.normalize("NFKD", text))
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "inconnu"
+
+
+def _ascii(char: str) -> str:
+    if char.isascii():
+        return char
+    return _transliterate(char) if char.isalpha() else ""
 
 
 def _load() -> dict[str, Base]:

@@ -4,7 +4,9 @@
 - timeouts, connection resets, truncated bodies and other 5xx are retried with bounded exponential
   backoff; after `max_attempts` the request fails with `HarvestError` saying what happened last;
 - a gzip body is read whether or not the partner says so (hidden gzip), and every body is bounded
-  (`max_response_bytes`, after decompression too);
+  (`max_response_bytes`, after decompression too) and must arrive whole within `page_deadline` seconds;
+- a response that does not answer the request (no element of the verb asked, nor an <error>) is a broken
+  page, retried like a truncated one;
 - a descriptive User-Agent, and a timeout on every request.
 Pages are read by `page.read_page`: records that are not well-formed come back with their problem.
 """
@@ -19,6 +21,7 @@ from email.utils import parsedate_to_datetime
 from typing import Callable, Iterator
 
 import requests
+import urllib3
 
 from .page import BrokenPage, Page, read_page
 
@@ -52,6 +55,7 @@ class ClientSettings:
     max_backoff: float = 120.0
     max_retry_after: float = 600.0  # a longer Retry-After is cut to this
     max_response_bytes: int = 64 * 1024 * 1024
+    page_deadline: float = 300.0  # seconds for a whole response to arrive, however slowly it trickles
     user_agent: str = USER_AGENT
 
 
@@ -115,12 +119,15 @@ class OAIClient:
     # --- one request, with retries ---------------------------------------------------------------------
     def _fetch(self, params: dict[str, str]) -> bytes:
         limit = self.settings.max_response_bytes
+        started = time.monotonic()
         try:
             response = self.http.get(self.base_url, params=params, timeout=self.settings.timeout, stream=True)
         except requests.Timeout:
             raise _Transient("timed out") from None
         except requests.ConnectionError as error:
             raise _Transient(f"connection failed ({type(error).__name__}: {str(error)[:120]})") from None
+        except requests.RequestException as error:  # an invalid URL, a redirect loop: asking again won't help
+            raise HarvestError(f"cannot ask {self.base_url} ({type(error).__name__}: {str(error)[:120]})") from None
         with response:
             if response.status_code in (429, 503):
                 raise _Transient(f"HTTP {response.status_code}",
@@ -130,15 +137,22 @@ class OAIClient:
             if response.status_code != 200:
                 raise HarvestError(f"partner answered HTTP {response.status_code} for {response.url}")
             body = bytearray()
+            # requests' timeout is per socket read: a partner sending a byte every few seconds never trips it.
+            # So the body is read as it arrives (read1: one read at a time, whatever came) against a
+            # wall-clock deadline for the whole response.
+            deadline = started + self.settings.page_deadline
+            raw = response.raw
             try:
-                for chunk in response.iter_content(65536):
+                while chunk := raw.read1(65536, decode_content=True):
                     body += chunk
                     if len(body) > limit:
                         raise HarvestError(f"response larger than {limit} bytes (POP_HARVEST_MAX_RESPONSE_BYTES)")
-            except requests.Timeout:
+                    if time.monotonic() > deadline:
+                        raise _Transient(f"no complete response within {self.settings.page_deadline:g} s "
+                                         "(POP_HARVEST_PAGE_DEADLINE)")
+            except (requests.Timeout, urllib3.exceptions.ReadTimeoutError):
                 raise _Transient("timed out while reading") from None
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as error:
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
                 raise _Transient(f"connection broken while reading ({type(error).__name__})") from None
         data = bytes(body)
         if data[:2] == b"\x1f\x8b":  # gzip the partner did not declare (or declared twice)
@@ -151,7 +165,7 @@ class OAIClient:
         last = ""
         for attempt in range(1, self.settings.max_attempts + 1):
             try:
-                page = read_page(self._fetch(params))
+                page = read_page(self._fetch(params), params.get("verb", ""))
             except BrokenPage as error:
                 problem: _Transient = _Transient(str(error))
             except _Transient as error:

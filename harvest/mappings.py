@@ -67,6 +67,10 @@ def _role_candidates(base_name: str, role: str) -> tuple[tuple[str, bool, bool],
     return tuple((spec.code, spec.kind == "string" and spec.published, spec.multi) for spec in specs)
 
 
+def _normal_space(value: str) -> str:
+    return " ".join(value.split())
+
+
 def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for role, values in roles.items():
@@ -77,7 +81,8 @@ def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
             continue  # no field of the base left for this role
         if not usable:
             continue
-        values = [value for value in map(str.strip, values) if value]
+        # Whitespace as pretty-printed XML leaves it (newlines, indentation) is not part of a value
+        values = [value for value in map(_normal_space, values) if value]
         if not values:
             continue
         if len(values) > 1:
@@ -110,8 +115,7 @@ def read_oai_dc(element: etree._Element, base: Base) -> dict[str, Any]:
         if role is None:
             continue
         text = child.text if len(child) == 0 else "".join(child.itertext())
-        text = text.strip() if text else ""
-        if text:
+        if text:  # whitespace is normalised (and blank values dropped) by roles_to_fields
             roles.setdefault(role, []).append(text)
     return roles_to_fields(base, roles)
 
@@ -134,11 +138,32 @@ LIDO_ROLES: dict[str, tuple[str, ...]] = {
 # Who made it, when and how: read from the production event (or the first event when none says so).
 PRODUCTION_EVENTS = {"production", "herstellung", "creation", "création", "fabrication", "manufacture"}
 LIDO_EVENT_ROLES: dict[str, tuple[str, ...]] = {
-    "creator": ("l:eventActor/l:displayActorInRole",
-                "l:eventActor/l:actorInRole/l:actor/l:nameActorSet/l:appellationValue"),
+    "creator": ("l:eventActor/l:displayActorInRole",),  # else each actor's preferred name (`_actor_names`)
     "date": ("l:eventDate/l:displayDate",),
     "format": ("l:eventMaterialsTech/l:displayMaterialsTech",),
 }
+_PREF = (f"{{{LIDO}}}pref", "pref")  # lido:pref="preferred" | "alternate" (also seen unqualified)
+
+
+def _alternate(element: etree._Element) -> bool:
+    return element.get(_PREF[0], element.get(_PREF[1])) == "alternate"
+
+
+def _preferred(elements: list[etree._Element]) -> list[etree._Element]:
+    """The elements not marked `pref="alternate"`; all of them when every one is (a name is better than none)."""
+    preferred = [element for element in elements if not _alternate(element)]
+    return preferred or elements
+
+
+def _actor_names(event: etree._Element) -> list[str]:
+    """One name per actor: its preferred appellation(s), never its alternate ones (Botticelli, not also
+    "Filipepi, Alessandro" and "Filipepi, Sandro")."""
+    names: list[str] = []
+    for actor in event.iterfind("l:eventActor/l:actorInRole/l:actor", _L):
+        values = actor.findall("l:nameActorSet/l:appellationValue", _L)
+        preferred = [value for value in values if not _alternate(value)] or values[:1]
+        names += [text for text in (("".join(v.itertext())).strip() for v in preferred) if text]
+    return list(dict.fromkeys(names))
 
 
 def _production_event(element: etree._Element) -> etree._Element | None:
@@ -151,8 +176,10 @@ def _production_event(element: etree._Element) -> etree._Element | None:
 
 
 def _first_found(element: etree._Element, paths: tuple[str, ...]) -> list[str]:
+    """The texts of the first path that has any, alternates (`lido:pref="alternate"`) left out."""
     for path in paths:
-        values = _texts(element, path, _L)
+        found = _preferred(element.findall(path, _L))
+        values = [text for text in (("".join(e.itertext())).strip() for e in found) if text]
         if values:
             return list(dict.fromkeys(values))
     return []
@@ -170,6 +197,7 @@ def read_lido(element: etree._Element, base: Base) -> dict[str, Any]:
     event = _production_event(element)
     if event is not None:
         roles.update({role: _first_found(event, paths) for role, paths in LIDO_EVENT_ROLES.items()})
+        roles["creator"] = roles["creator"] or _actor_names(event)
     return roles_to_fields(base, roles)
 
 

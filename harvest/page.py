@@ -1,10 +1,12 @@
 """An OAI-PMH response page as values: what the harvester needs from Identify, ListRecords, ListSets….
 
-`read_page(data)` never raises on a record's fault: a page that is not well-formed XML (an invalid
-character, a wrong encoding, an entity bomb in one record) is read record by record, and each record
-that cannot be read comes back with its `problem` and its raw bytes, to be quarantined. Only a page
-whose envelope is broken (truncated, not OAI-PMH at all) raises `BrokenPage` — a transport problem the
-client retries.
+`read_page(data, verb)` never raises on a record's fault: a ListRecords page that is not well-formed XML
+(an invalid character, a wrong encoding, an entity bomb in one record) is read record by record, and each
+record that cannot be read comes back with its `problem` and its raw bytes, to be quarantined. A page that
+does not answer the request raises `BrokenPage` — a transport problem the client retries: its envelope is
+broken (truncated, not OAI-PMH at all, empty), or it holds neither the verb's element nor an <error>
+(a responseDate alone, another verb's answer). Other verbs' answers are never read record by record: the
+parser's reason is theirs.
 """
 from __future__ import annotations
 
@@ -19,8 +21,12 @@ OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _O = f"{{{OAI_NS}}}"
 
 
+RECORD_VERBS = ("ListRecords", "GetRecord")  # the answers that can be read record by record when not well-formed
+
+
 class BrokenPage(ValueError):
-    """The response is not a complete OAI-PMH document (truncated, HTML error page…)."""
+    """The response does not answer the request: not a complete OAI-PMH document (truncated, HTML error page…),
+    or one without the verb's element (nor an <error>)."""
 
 
 @dataclass
@@ -95,7 +101,11 @@ def _record(element: etree._Element) -> RawRecord:
     )
 
 
-def _from_tree(root: etree._Element) -> Page:
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _from_tree(root: etree._Element, verb: str) -> Page:
     if root.tag != f"{_O}OAI-PMH":
         raise BrokenPage(f"not an OAI-PMH response (root element {root.tag})")
     page = Page(response_date=_text(root.find(f"{_O}responseDate")), root=root)
@@ -104,15 +114,20 @@ def _from_tree(root: etree._Element) -> Page:
         page.error_code = error.get("code") or "unknown"
         page.error_message = (error.text or "").strip()
         return page
-    for verb_element in root:
-        if not isinstance(verb_element.tag, str) or verb_element.tag in (f"{_O}responseDate", f"{_O}request"):
-            continue
-        page.records = [_record(r) for r in verb_element.findall(f"{_O}record")]
-        token = verb_element.find(f"{_O}resumptionToken")
-        if token is not None:
-            page.token = (token.text or "").strip() or None
-            size = token.get("completeListSize")
-            page.complete_list_size = int(size) if size and size.isdigit() else None
+    answer = root.find(f"{_O}{verb}")
+    if answer is None:
+        # A page counts only if it answers the request: read as an empty last page, a page without its verb's
+        # element (or with another verb's) would end a run as a success with part of the list.
+        others = [f"<{_local(child.tag)}>" for child in root if isinstance(child.tag, str)
+                  and child.tag not in (f"{_O}responseDate", f"{_O}request")]
+        raise BrokenPage(f"the response has no <{verb}> element"
+                         + (f" (it has {', '.join(others)})" if others else " (nor an <error>)"))
+    page.records = [_record(r) for r in answer.iterfind(f"{_O}record")]
+    token = answer.find(f"{_O}resumptionToken")
+    if token is not None:
+        page.token = (token.text or "").strip() or None
+        size = token.get("completeListSize")
+        page.complete_list_size = int(size) if size and size.isdigit() else None
     return page
 
 
@@ -127,6 +142,8 @@ _DATESTAMP = re.compile(rb"<(?:[\w.-]+:)?datestamp>\s*([^<]*?)\s*</(?:[\w.-]+:)?
 _TOKEN = re.compile(rb"<(?:[\w.-]+:)?resumptionToken\b([^>]*)(?:/>|>([^<]*)</(?:[\w.-]+:)?resumptionToken>)")
 _SIZE = re.compile(rb"""completeListSize\s*=\s*["'](\d+)["']""")
 _RESPONSE_DATE = re.compile(rb"<(?:[\w.-]+:)?responseDate>\s*([^<]*?)\s*</")
+_VERB_ELEMENT = re.compile(
+    rb"<(?:[\w.-]+:)?(Identify|ListMetadataFormats|ListSets|ListIdentifiers|ListRecords|GetRecord)[\s/>]")
 _ERROR = re.compile(rb"""<(?:[\w.-]+:)?error\b[^>]*code\s*=\s*["']([^"']+)["'][^>]*>([^<]*)<""")
 
 
@@ -134,7 +151,7 @@ def _decode(value: bytes) -> str:
     return value.decode("utf-8", errors="replace")
 
 
-def _record_by_record(data: bytes, reason: str) -> Page:
+def _record_by_record(data: bytes, reason: str, verb: str) -> Page:
     root_start = _ROOT_START.search(data)
     if root_start is None:
         raise BrokenPage(f"not an OAI-PMH response ({reason})")
@@ -149,7 +166,14 @@ def _record_by_record(data: bytes, reason: str) -> Page:
     if error:
         page.error_code, page.error_message = _decode(error.group(1)), _decode(error.group(2)).strip()
         return page
+    if verb not in RECORD_VERBS:  # nothing to read record by record: the parser's reason is the page's problem
+        raise BrokenPage(reason)
     body = data[root_start.end():]
+    answers = {_decode(name) for name in _VERB_ELEMENT.findall(body)}
+    if verb not in answers:
+        raise BrokenPage(f"the response has no <{verb}> element"
+                         + (f" (it has {', '.join(f'<{a}>' for a in sorted(answers))})" if answers
+                            else " (nor an <error>)"))
     for match in _RECORD.finditer(body):
         chunk = match.group(0)
         try:
@@ -171,13 +195,14 @@ def _record_by_record(data: bytes, reason: str) -> Page:
     return page
 
 
-def read_page(data: bytes) -> Page:
-    """Read an OAI-PMH response; records that cannot be read carry their `problem`."""
+def read_page(data: bytes, verb: str = "ListRecords") -> Page:
+    """Read an OAI-PMH response to `verb`; records that cannot be read carry their `problem`. A response that
+    is neither the verb's element nor an <error> is a BrokenPage."""
     try:
         root = parse_xml(data)
     except UnsafeXML as error:
-        page = _record_by_record(data, str(error))
+        page = _record_by_record(data, str(error), verb)
     else:
-        page = _from_tree(root)
+        page = _from_tree(root, verb)
     page.data = data
     return page

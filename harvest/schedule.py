@@ -1,8 +1,14 @@
-"""Scheduling, as pure functions: intervals people type, when a partner is due, `from` of an incremental run."""
+"""Scheduling, as pure functions: intervals people type, when a partner is due (and when again after a failed
+run), `from` of an incremental run."""
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta
+
+from .dates import DAY, SECONDS, NotADate, format_date, parse_date  # noqa: F401  (DAY, SECONDS: re-exported)
+
+log = logging.getLogger("pop.harvest")
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
@@ -40,30 +46,29 @@ def next_run(now: datetime, interval_seconds: int | None) -> datetime | None:
     return now + timedelta(seconds=interval_seconds) if interval_seconds else None
 
 
-# --- OAI dates ----------------------------------------------------------------------------------------
-DAY = "YYYY-MM-DD"
-SECONDS = "YYYY-MM-DDThh:mm:ssZ"
+RETRY_BASE_SECONDS = 60  # after one failed run, the partner is asked again in 2 minutes, then 4, 8…
 
 
-def parse_oai_date(text: str) -> datetime:
-    """An OAI-PMH UTC date (day or seconds granularity) → a naive UTC datetime."""
-    text = text.strip()
-    for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    raise ValueError(f"not an OAI-PMH date: {text!r}")
-
-
-def format_oai_date(when: datetime, granularity: str) -> str:
-    return when.strftime("%Y-%m-%d") if granularity == DAY else when.strftime("%Y-%m-%dT%H:%M:%SZ")
+def next_run_after_failure(now: datetime, interval_seconds: int | None, failures: int) -> datetime | None:
+    """When to try again after `failures` failed runs in a row: sooner than the schedule (the failure may have
+    been a passing one, and the next run resumes where the failed one stopped), backing off exponentially up to
+    the partner's interval, so a partner that stays down is not asked every poll."""
+    if not interval_seconds:
+        return None
+    backoff = RETRY_BASE_SECONDS * 2 ** min(max(failures, 1), 30)
+    return now + timedelta(seconds=min(interval_seconds, backoff))
 
 
 def incremental_from(last_response_date: str | None, overlap_seconds: int, granularity: str) -> str | None:
     """`from` of an incremental run: the first responseDate of the last successful run minus an overlap
-    (clocks differ; records stamped during the last run must not be missed), at the partner's granularity."""
+    (clocks differ; records stamped during the last run must not be missed), at the partner's granularity.
+    A stored date that cannot be read (written by an older version) gives no `from`: a full run, with a
+    warning, rather than no run at all."""
     if not last_response_date:
         return None
-    when = parse_oai_date(last_response_date) - timedelta(seconds=overlap_seconds)
-    return format_oai_date(when, granularity)
+    try:
+        when = parse_date(last_response_date) - timedelta(seconds=overlap_seconds)
+    except NotADate:
+        log.warning("harvest.bad_date", extra={"date": last_response_date[:80], "use": "incremental from"})
+        return None
+    return format_date(when, granularity)

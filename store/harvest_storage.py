@@ -1,19 +1,22 @@
 """What a harvest run writes: `SqlHarvestStorage` implements harvest.runner.HarvestStorage over the store.
 
 Each page is committed in one transaction with its notices (through the write path, `source` = the
-partner's name), tombstones, quarantined records, counters and checkpoint, so a killed run resumes from its
-last committed page. `harvest_partner` runs one partner end to end, holding its lock (store/locks.py).
+partner's name), tombstones, quarantined records (once per record and reason per run), counters and
+checkpoint, so a killed or failed run resumes from its last committed page. Finishing a run schedules the
+partner's next one (backing off after failures). `harvest_partner` runs one partner end to end, holding its
+lock (store/locks.py); whatever fails, a run row says why.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from formats.outcomes import RejectionKind
 from harvest.client import ClientSettings, OAIClient
 from harvest.partner import PartnerConfig
-from harvest.runner import Checkpoint, Counters, Issue, PageOutcome, RunOptions, RunReport, RunState, run_partner
-from harvest.schedule import next_run
+from harvest.reader import Issue, PageOutcome
+from harvest.runner import Checkpoint, Counters, RunOptions, RunReport, RunState, run_partner
+from harvest.schedule import next_run, next_run_after_failure
 
 from .clock import utcnow
 from .db import Database
@@ -22,7 +25,6 @@ from .models import HarvestIssue, HarvestRun, Partner
 from .notices import PreparedNotice, delete_notices, write_notices
 from .partners import get_partner, to_config
 
-UNFINISHED = ("running", "interrupted")  # runs the next run of their partner resumes
 
 def _counters(run: HarvestRun) -> Counters:
     return Counters(pages=run.pages, created=run.created, updated=run.updated, unchanged=run.unchanged,
@@ -32,7 +34,7 @@ def _counters(run: HarvestRun) -> Counters:
 def _state(run: HarvestRun, resumed: bool) -> RunState:
     return RunState(run_id=run.id, from_date=run.from_date, response_date=run.response_date,
                     checkpoint=Checkpoint.decode(run.resumption_token), counters=_counters(run), full=run.full,
-                    resumed=resumed)
+                    resumed=resumed, status=run.status)
 
 
 class SqlHarvestStorage:
@@ -41,6 +43,7 @@ class SqlHarvestStorage:
     def __init__(self, db: Database):
         self.db = db
         self._partner_ids: dict[str, int] = {}
+        self.opened: int | None = None  # the run this storage started or resumed (None: none yet)
 
     def _partner_id(self, session: Session, partner: PartnerConfig) -> int:
         if partner.name not in self._partner_ids:  # a partner's id never changes
@@ -58,19 +61,26 @@ class SqlHarvestStorage:
                        HarvestRun.response_date.is_not(None))
                 .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
 
-    def resumable_run(self, partner: PartnerConfig) -> RunState | None:
+    def last_run(self, partner: PartnerConfig) -> RunState | None:
         # Called with the partner's lock held: a "running" run is one whose process died.
         with self.db.session() as session:
+            row = get_partner(session, partner.name)
             run = session.execute(
-                select(HarvestRun).where(HarvestRun.partner_id == self._partner_id(session, partner),
-                                         HarvestRun.status.in_(UNFINISHED))
+                select(HarvestRun).where(HarvestRun.partner_id == row.id, HarvestRun.status != "queued")
                 .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
-            if run is None:
-                return None
-            run.status, run.heartbeat, run.error = "running", utcnow(), None
-            return _state(run, resumed=True)
+            if run is None or (row.full_next and run.started <= row.updated):
+                return None  # none, or one of a feed that changed since: nothing of it may be resumed
+            return _state(run, resumed=False)
 
-    def start_run(self, partner: PartnerConfig, *, full: bool, from_date: str | None) -> RunState:
+    def resume_run(self, partner: PartnerConfig, run: RunState) -> RunState:
+        with self.db.session() as session:
+            row = session.get(HarvestRun, run.run_id)
+            row.status, row.heartbeat, row.error, row.finished = "running", utcnow(), None, None
+            self.opened = row.id
+            return _state(row, resumed=True)
+
+    def start_run(self, partner: PartnerConfig, *, full: bool, from_date: str | None,
+                  continues: RunState | None = None) -> RunState:
         with self.db.session() as session:
             partner_id = self._partner_id(session, partner)
             run = session.execute(select(HarvestRun).where(HarvestRun.partner_id == partner_id,
@@ -80,11 +90,19 @@ class SqlHarvestStorage:
                 run = HarvestRun(partner_id=partner_id, full=full)
                 session.add(run)
             elif run.full and not full:
-                from_date = None  # a full run was asked for through the API
+                from_date, continues = None, None  # a full run was asked for through the API
             run.full = run.full or full
             run.status, run.started, run.heartbeat, run.from_date = "running", now, now, from_date
+            if continues is not None:
+                # The failed run's window goes on: its first responseDate (the next `from` must cover the
+                # pages it committed) and its checkpoint
+                run.response_date = continues.response_date
+                run.resumption_token = continues.checkpoint.encode()
             session.flush()
-            return _state(run, resumed=False)
+            self.opened = run.id
+            state = _state(run, resumed=continues is not None)
+            state.resumed_from = continues.run_id if continues is not None else None
+            return state
 
     def set_granularity(self, partner: PartnerConfig, granularity: str) -> None:
         with self.db.session() as session:
@@ -111,6 +129,8 @@ class SqlHarvestStorage:
                 else:
                     unchanged += 1  # a deleted header for a notice we never had: nothing to do
             if issues:
+                issues = _new_issues(session, run.run_id, issues)
+            if issues:
                 partner_id = self._partner_id(session, partner)
                 session.add_all(HarvestIssue(run_id=run.run_id, partner_id=partner_id, identifier=issue.identifier,
                                              reason=issue.reason, raw=issue.raw, created=now) for issue in issues)
@@ -135,13 +155,68 @@ class SqlHarvestStorage:
             row.status, row.error, row.heartbeat = status, error, now
             if status != "interrupted":
                 row.finished = now
-            if status == "succeeded":
-                row.resumption_token = None
-            partner_row = get_partner(session, partner.name)
-            if status != "interrupted":
-                partner_row.next_run_at = next_run(now, partner_row.interval_seconds)
+            if status in ("succeeded", "incomplete"):
+                row.resumption_token = None  # nothing left to resume: the lists were read to their end
+            self._schedule(session, partner, status, now)
             if status == "succeeded" and row.from_date is None:
-                partner_row.full_next = False
+                get_partner(session, partner.name).full_next = False
+
+    def record_failure(self, partner: PartnerConfig, reason: str) -> int:
+        """A failure before any run could start (nothing was asked of the partner): a failed run row that says
+        why, and the schedule moves on."""
+        now = utcnow()
+        with self.db.session() as session:
+            run = HarvestRun(partner_id=self._partner_id(session, partner), status="failed", full=False,
+                             started=now, finished=now, heartbeat=now, error=reason)
+            session.add(run)
+            session.flush()
+            self._schedule(session, partner, "failed", now)
+            return run.id
+
+    def _schedule(self, session: Session, partner: PartnerConfig, status: str, now) -> None:
+        """The partner's next scheduled run: its interval after a run that ended, sooner (backing off) after
+        failed ones, so a passing failure is retried — resumed — soon and a partner that stays down is not
+        asked every poll. An interrupted run keeps the schedule it had."""
+        if status == "interrupted":
+            return
+        partner_row = get_partner(session, partner.name)
+        if status == "failed":
+            partner_row.next_run_at = next_run_after_failure(now, partner_row.interval_seconds,
+                                                             _failures_in_a_row(session, partner_row.id))
+        else:
+            partner_row.next_run_at = next_run(now, partner_row.interval_seconds)
+
+
+def _failures_in_a_row(session: Session, partner_id: int) -> int:
+    statuses = session.execute(select(HarvestRun.status).where(HarvestRun.partner_id == partner_id,
+                                                               HarvestRun.status != "queued")
+                               .order_by(HarvestRun.id.desc()).limit(32)).scalars()
+    failures = 0
+    for status in statuses:
+        if status != "failed":
+            break
+        failures += 1
+    return failures
+
+
+def _new_issues(session: Session, run_id: int, issues: list[Issue]) -> list[Issue]:
+    """The issues this run does not hold yet: one row per record and reason per run, though a restarted
+    window (badResumptionToken) reads the same records again. A record without an identifier is known by its
+    raw XML."""
+    identifiers = {issue.identifier for issue in issues if issue.identifier}
+    which = [HarvestIssue.identifier.in_(identifiers)]
+    if any(issue.identifier is None for issue in issues):
+        which.append(HarvestIssue.identifier.is_(None))
+    held = session.execute(select(HarvestIssue.identifier, HarvestIssue.reason, HarvestIssue.raw)
+                           .where(HarvestIssue.run_id == run_id, or_(*which))).all()
+    keys = {(identifier, reason) if identifier else (None, reason, raw) for identifier, reason, raw in held}
+    new = []
+    for issue in issues:
+        key = (issue.identifier, issue.reason) if issue.identifier else (None, issue.reason, issue.raw)
+        if key not in keys:
+            keys.add(key)
+            new.append(issue)
+    return new
 
 
 def harvest_partner(db: Database, name: str, client_settings: ClientSettings, options: RunOptions, *,
@@ -150,8 +225,13 @@ def harvest_partner(db: Database, name: str, client_settings: ClientSettings, op
     with db.session() as session:
         config = to_config(get_partner(session, name))
     with partner_lock(db, name):
+        storage = SqlHarvestStorage(db)
         client = OAIClient(config.url, client_settings, log=log)
         try:
-            return run_partner(config, client, SqlHarvestStorage(db), full=full, progress=progress, options=options)
+            return run_partner(config, client, storage, full=full, progress=progress, options=options)
+        except Exception as error:
+            if storage.opened is None:  # failed before a run row existed: write one, so the schedule moves on
+                storage.record_failure(config, f"internal error: {type(error).__name__}: {error}")
+            raise
         finally:
             client.close()

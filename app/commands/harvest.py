@@ -137,7 +137,8 @@ def run(name, full):
                                      log=lambda message: click.echo(f"\n{name}: {message}", err=True))
     except (PartnerNotFound, PartnerBusy) as error:
         _fail(error)
-    resumed = " (resumed an interrupted run)" if report.resumed else ""
+    resumed = (f" (resumed failed run #{report.resumed_from})" if report.resumed_from
+               else " (resumed an interrupted run)" if report.resumed else "")
     click.echo(f"{report.counters.records:,} records in {report.seconds:.1f} s "
                f"({report.records_per_second:,.0f} records/s)")
     click.echo(f"run #{report.run_id} {report.status}{resumed}, from {report.from_date or 'the beginning'}: "
@@ -163,6 +164,7 @@ def worker(once):
             except PartnerNotFound:
                 continue  # deleted meanwhile
             except Exception as error:  # noqa: BLE001 - one partner's failure must not stop the worker
+                # The run row says why and the partner's schedule moved on (store/harvest_storage.py)
                 click.echo(f"{name}: run failed: {type(error).__name__}: {error}", err=True)
                 continue
             click.echo(f"{name}: run #{report.run_id} {report.status}: {report.counters.line()}"

@@ -36,7 +36,8 @@ class HarvestRun(Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16))  # running | succeeded | failed | interrupted
+    # queued | running | succeeded | incomplete (fewer records than announced) | failed | interrupted
+    status: Mapped[str] = mapped_column(String(16))
     full: Mapped[bool] = mapped_column(Boolean, default=False)
     started: Mapped[datetime] = mapped_column(DateTime)
     finished: Mapped[datetime | None] = mapped_column(DateTime)

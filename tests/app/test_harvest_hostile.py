@@ -70,11 +70,14 @@ def test_a_partner_that_stays_down_fails_the_run_with_a_clear_error_and_keeps_wh
         assert report.status == "failed"
         assert report.error == "gave up on ListRecords after 4 attempts: HTTP 502"
         assert set(harvester.store()) == {n.ref for n in NOTICES[:6]}
-        # the partner is back: the next run gets everything; what was stored is unchanged, not duplicated
+        # the partner is back: the next run resumes the failed one from its last committed page; what was
+        # stored is neither fetched again nor duplicated
+        before = len(partner.requests)
         again = harvester.run()
     assert again.status == "succeeded"
     assert harvester.store() == everything()
-    assert (again.counters.created, again.counters.unchanged) == (3, 6)
+    assert (again.counters.created, again.counters.unchanged) == (3, 0)
+    assert [r.get("resumptionToken") for r in partner.requests[before:] if r.get("verb") == "ListRecords"] == ["|~2"]
     assert [run.status for run in harvester.runs()] == ["failed", "succeeded"]
     assert harvester.runs()[0].error == report.error
 

@@ -122,3 +122,39 @@ def test_a_run_interrupted_between_two_sets_resumes_with_the_next_set(harvester)
     resumed = [r for r in partner.requests[requests_before:] if r.get("verb") == "ListRecords"]
     assert [r.get("set") or r.get("resumptionToken") for r in resumed] == \
         ["sculptures", "|sculptures~1", "|sculptures~2", "|sculptures~3"]
+
+
+def test_a_failed_run_is_resumed_in_its_window_and_the_next_from_covers_it(harvester):
+    partner = ScriptedPartner(partner_pages())
+    with PartnerServer(partner) as url:
+        harvester.add(url)
+        assert harvester.run().status == "succeeded"  # responseDate 2026-01-02T03:04:05Z
+        partner.now = "2026-01-03T03:04:05Z"
+        partner.pages.extend(pages_of([pop_record(n, "2026-01-03T00:00:00Z")
+                                       for n in joconde_notices(6, start=100)], 2))
+        partner.faults["page:1"] = [Fault("status", 500)] * 4
+        failed = harvester.run()
+        assert (failed.status, failed.from_date) == ("failed", "2026-01-02T02:59:05Z")
+        partner.now = "2026-01-04T03:04:05Z"  # a day later, the partner is back
+        before = len(partner.requests)
+        resumed = harvester.run()
+        assert (resumed.status, resumed.from_date, resumed.resumed_from) == ("succeeded", failed.from_date,
+                                                                             failed.run_id)
+        assert [r.get("resumptionToken") for r in partner.requests[before:] if r.get("verb") == "ListRecords"] \
+            == ["2026-01-02T02:59:05Z|~1", "2026-01-02T02:59:05Z|~2"]
+        assert (resumed.counters.created, resumed.counters.unchanged) == (4, 0)
+        # the window went on from the failed run's first page: the next `from` is that page's responseDate
+        assert harvester.run().from_date == "2026-01-03T02:59:05Z"
+    assert [run.status for run in harvester.runs()] == ["succeeded", "failed", "succeeded", "succeeded"]
+
+
+def test_a_full_run_does_not_resume_a_failed_one(harvester):
+    partner = ScriptedPartner(partner_pages(), faults={"page:3": [Fault("status", 500)] * 4})
+    with PartnerServer(partner) as url:
+        harvester.add(url)
+        assert harvester.run().status == "failed"
+        before = len(partner.requests)
+        full = harvester.run(full=True)
+    assert (full.status, full.resumed, full.resumed_from) == ("succeeded", False, None)
+    assert [r for r in partner.requests[before:] if r.get("verb") == "ListRecords"][0].get("metadataPrefix") == "pop"
+    assert harvester.store() == expected_store()

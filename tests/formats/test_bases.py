@@ -46,3 +46,16 @@ def test_producer_slugs_are_set_spec_safe():
     assert slugify("Monuments Historiques") == "monuments-historiques"
     assert slugify("État") == "etat"
     assert slugify("") == "inconnu"
+
+
+@pytest.mark.parametrize("producer, slug", [
+    # published set specs: ASCII and French names keep the slugs they always had
+    ("MUSEE", "musee"), ("Inventaire", "inventaire"), ("Musée d'Orsay", "musee-d-orsay"),
+    ("Musée d’Orsay", "musee-dorsay"), ("DRAC Provence-Alpes-Côte d'Azur", "drac-provence-alpes-cote-d-azur"),
+    ("Musée n°1", "musee-n1"), ("1,5 rue Ça & là", "1-5-rue-ca-la"), ("Lyon–Nord « Bis »", "lyonnord-bis"),
+    # letters without an ASCII decomposition are transliterated, no longer dropped
+    ("Muzeum Łódź", "muzeum-lodz"), ("Musée de l'Œuvre Notre-Dame", "musee-de-l-oeuvre-notre-dame"),
+    ("Straße", "strasse"), ("Ærø", "aero"), ("Москва", "moskva"),
+])
+def test_producer_slugs_transliterate_letters_and_keep_the_slugs_already_published(producer, slug):
+    assert slugify(producer) == slug

@@ -5,7 +5,9 @@ concatenation so a test can put anything on the wire (invalid characters, Latin-
 an entity bomb). `faults` scripts what happens to requests: faults["page:2"] = [Fault(...), …] is
 consumed one fault per request for page 2 (or "Identify", "page:0" for the first page…), then the page
 is served normally. A fault can answer a status with headers (503 + Retry-After), sleep past the
-client's timeout, reset the connection, truncate the body, hide a gzip, or say badResumptionToken.
+client's timeout, reset the connection, truncate the body, hide a gzip, say badResumptionToken, answer
+other bytes (a responseDate alone, HTML, nothing), change the page (another verb's element), or trickle it
+one byte at a time.
 
 It is a raw http.server (not a WSGI app) because a connection reset and a truncated body need the socket.
 """
@@ -47,10 +49,12 @@ class PartnerRecord:
 
 @dataclass
 class Fault:
-    kind: str  # status | sleep | reset | truncate | hidden-gzip | bad-token
+    kind: str  # status | sleep | reset | truncate | hidden-gzip | bad-token | body | replace | trickle
     status: int = 503
     headers: dict = field(default_factory=dict)
-    seconds: float = 0.0
+    seconds: float = 0.0  # sleep: before answering; trickle: between two bytes of the body
+    body: bytes = b""  # body: answered instead, with HTTP 200
+    replace: tuple[bytes, bytes] = (b"", b"")  # replace: the page as it should be, with this replaced
 
 
 def retry_after_date(seconds: float) -> str:
@@ -187,6 +191,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, gzip.compress(body), {"Content-Type": "application/octet-stream"})
         if fault.kind == "bad-token":
             return self._send(200, self.partner.error("badResumptionToken"))
+        if fault.kind == "body":
+            return self._send(200, fault.body)
+        if fault.kind == "replace":
+            return self._send(200, body.replace(*fault.replace))
+        if fault.kind == "trickle":
+            return self._trickle(body, fault.seconds)
         raise AssertionError(f"unknown fault {fault.kind}")
 
     def _send(self, status: int, body: bytes, headers: dict | None = None) -> None:
@@ -197,6 +207,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _trickle(self, body: bytes, seconds: float) -> None:
+        """The whole page, one byte every `seconds`: each read is quick, the response never ends."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(seconds)
+        except OSError:
+            self.close_connection = True  # the harvester gave up on it
 
     def handle(self) -> None:
         try:

@@ -79,3 +79,32 @@ def test_an_http_error_that_is_not_transient_fails_at_once():
         with pytest.raises(HarvestError, match="HTTP 404"):
             OAIClient(url, FAST).identify()
     assert len(scripted.requests) == 1
+
+
+def test_a_response_that_trickles_hits_the_page_deadline():
+    import time
+
+    scripted = partner(faults={"page:0": [Fault("trickle", seconds=0.05)] * 2})
+    settings = ClientSettings(timeout=1, max_attempts=2, backoff=0.01, page_deadline=0.5)
+    started = time.monotonic()
+    with PartnerServer(scripted) as url:
+        with pytest.raises(HarvestError, match=r"^gave up on ListRecords after 2 attempts: no complete response "
+                                               r"within 0.5 s \(POP_HARVEST_PAGE_DEADLINE\)$"):
+            OAIClient(url, settings).list_records(metadata_prefix="pop")
+    assert time.monotonic() - started < 3  # each read came within the timeout: only the deadline stops it
+
+
+def test_an_identify_that_cannot_be_parsed_says_why():
+    scripted = partner(faults={"Identify": [Fault("replace", replace=(b"Scripted partner", b"Scripted \x01"))] * 3})
+    with PartnerServer(scripted) as url:
+        with pytest.raises(HarvestError, match=r"^gave up on Identify after 3 attempts: not well-formed XML: "):
+            OAIClient(url, FAST).identify()
+
+
+def test_a_page_that_does_not_answer_is_retried_then_given_up_on():
+    scripted = partner(faults={"page:0": [Fault("replace", replace=(b"ListRecords>", b"GetRecord>"))] * 3})
+    with PartnerServer(scripted) as url:
+        with pytest.raises(HarvestError, match=r"^gave up on ListRecords after 3 attempts: the response has no "
+                                               r"<ListRecords> element \(it has <GetRecord>\)$"):
+            OAIClient(url, FAST).list_records(metadata_prefix="pop")
+    assert len(scripted.requests) == 3

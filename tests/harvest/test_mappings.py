@@ -42,7 +42,7 @@ def test_lido_record_maps_to_a_valid_joconde_notice(shared_dir):
     element = parse_xml((shared_dir / "samples/lido/LIDO-Example_FMobj00154983-LaPrimavera.xml").read_bytes())
     fields = map_record(get_mapping("lido"), element, get_base("joconde"), "oai:uffizi.example:000PE000001")
     assert fields["TICO"] == "La Primavera / Spring ; La Primavera / Der Frühling"
-    assert fields["AUTR"] == ["Botticelli, Sandro", "Filipepi, Alessandro", "Filipepi, Sandro"]
+    assert fields["AUTR"] == ["Botticelli, Sandro"]  # the actor's preferred name, not its alternate ones
     assert (fields["DIMS"], fields["INV"]) == ("203 x 314 cm", "8360 (Inv. 1890)")
     assert fields["LOCA"].startswith("Galleria degli Uffizi")
     assert validate_notice(get_base("joconde"), fields).ref == "000PE000001"
@@ -74,3 +74,32 @@ def test_a_record_of_another_format_is_a_mapping_error():
         read_oai_dc(parse_xml(b"<other/>"), get_base("joconde"))
     with pytest.raises(MappingError, match="expected a lido:lido element"):
         read_lido(parse_xml(b"<other/>"), get_base("joconde"))
+
+
+def test_mapped_text_loses_the_whitespace_of_pretty_printed_xml():
+    element = parse_xml(b'<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                        b'xmlns:dc="http://purl.org/dc/elements/1.1/">\n  <dc:title>\n      Vase\n      '
+                        b"\xc3\xa0 anses\n  </dc:title>\n  <dc:creator>  Atelier\tde\n S\xc3\xa8vres </dc:creator>"
+                        b"<dc:description>Une\n\n   description</dc:description></oai_dc:dc>")
+    assert read_oai_dc(element, get_base("joconde")) == {
+        "TICO": "Vase à anses", "AUTR": ["Atelier de Sèvres"], "DESC": "Une description"}
+
+
+def test_lido_keeps_only_preferred_appellations_and_a_name_for_an_actor_that_has_only_alternates():
+    lido = b"""<lido:lido xmlns:lido="http://www.lido-schema.org"><lido:descriptiveMetadata>
+      <lido:objectIdentificationWrap><lido:titleWrap><lido:titleSet>
+        <lido:appellationValue lido:pref="preferred">Le  Printemps
+        </lido:appellationValue><lido:appellationValue lido:pref="alternate">Primavera</lido:appellationValue>
+      </lido:titleSet></lido:titleWrap></lido:objectIdentificationWrap>
+      <lido:eventWrap><lido:eventSet><lido:event><lido:eventType><lido:term>Production</lido:term></lido:eventType>
+        <lido:eventActor><lido:actorInRole><lido:actor>
+          <lido:nameActorSet><lido:appellationValue lido:pref="alternate">Anonyme A</lido:appellationValue></lido:nameActorSet>
+          <lido:nameActorSet><lido:appellationValue lido:pref="alternate">Anonyme B</lido:appellationValue></lido:nameActorSet>
+        </lido:actor></lido:actorInRole></lido:eventActor>
+        <lido:eventActor><lido:actorInRole><lido:actor>
+          <lido:nameActorSet><lido:appellationValue lido:pref="alternate">Filipepi</lido:appellationValue></lido:nameActorSet>
+          <lido:nameActorSet><lido:appellationValue>Botticelli</lido:appellationValue></lido:nameActorSet>
+        </lido:actor></lido:actorInRole></lido:eventActor>
+      </lido:event></lido:eventSet></lido:eventWrap></lido:descriptiveMetadata></lido:lido>"""
+    fields = read_lido(parse_xml(lido), get_base("joconde"))
+    assert (fields["TICO"], fields["AUTR"]) == ("Le Printemps", ["Anonyme A", "Botticelli"])

@@ -113,3 +113,29 @@ def test_partner_errors_cross_processes_whole():
     error = pickle.loads(pickle.dumps(BadResumptionToken("badResumptionToken", "expired")))
     assert isinstance(error, BadResumptionToken)
     assert (error.code, str(error)) == ("badResumptionToken", "partner answered OAI-PMH error badResumptionToken: expired")
+
+
+RESPONSE_DATE_ONLY = (b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+                      b"<responseDate>2026-01-02T03:04:05Z</responseDate><request>http://x/oai</request></OAI-PMH>")
+
+
+@pytest.mark.parametrize("data, message", [
+    (RESPONSE_DATE_ONLY, "the response has no <ListRecords> element (nor an <error>)"),
+    (RESPONSE_DATE_ONLY.replace(b"<OAI-PMH", b'<!DOCTYPE OAI-PMH [<!ENTITY a "b">]><OAI-PMH'),
+     "the response has no <ListRecords> element (nor an <error>)"),
+    (page_bytes([PartnerRecord("oai:x:1", "2026-01-01", dc(b"a"))]).replace(b"ListRecords>", b"GetRecord>"),
+     "the response has no <ListRecords> element (it has <GetRecord>)"),
+    (page_bytes([PartnerRecord("oai:x:1", "2026-01-01", dc(b"\x0c"))]).replace(b"ListRecords>", b"ListIdentifiers>"),
+     "the response has no <ListRecords> element (it has <ListIdentifiers>)"),
+], ids=["response-date-only", "doctype-only", "another-verb", "another-verb-read-record-by-record"])
+def test_a_page_counts_only_if_it_answers_the_verb_asked(data, message):
+    with pytest.raises(BrokenPage) as raised:
+        read_page(data, "ListRecords")
+    assert str(raised.value) == message
+
+
+def test_an_answer_to_another_verb_that_is_not_well_formed_gives_the_parser_reason():
+    identify = ScriptedPartner([]).identify().replace(b"Scripted partner", b"Scripted \x0c partner")
+    with pytest.raises(BrokenPage, match="^not well-formed XML: "):
+        read_page(identify, "Identify")
+    assert read_page(ScriptedPartner([]).identify(), "Identify").root is not None

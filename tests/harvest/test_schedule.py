@@ -1,11 +1,12 @@
 """Schedules and the `from` of incremental runs."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
-from harvest.schedule import IntervalError, format_interval, incremental_from, is_due, parse_interval
+from harvest.schedule import (IntervalError, format_interval, incremental_from, is_due, next_run_after_failure,
+                              parse_interval)
 
 
 @pytest.mark.parametrize("text, seconds", [("30m", 1800), ("12h", 43200), ("1d", 86400), ("1w", 604800),
@@ -25,6 +26,22 @@ def test_incremental_from_is_the_last_response_date_minus_the_overlap_at_the_par
     assert incremental_from("2026-01-02T00:03:00Z", 300, "YYYY-MM-DD") == "2026-01-01"
     assert incremental_from("2026-01-02", 0, "YYYY-MM-DD") == "2026-01-02"
     assert incremental_from(None, 300, "YYYY-MM-DD") is None
+
+
+def test_incremental_from_reads_the_dates_partners_send_and_ignores_junk():
+    assert incremental_from("2023-03-30T16:02:12+05:45", 300, "YYYY-MM-DDThh:mm:ssZ") == "2023-03-30T10:12:12Z"
+    assert incremental_from("2023-03-30T16:02:12.5Z", 0, "YYYY-MM-DDThh:mm:ssZ") == "2023-03-30T16:02:12Z"
+    assert incremental_from("2023-03-30 (IST)", 300, "YYYY-MM-DD") is None  # a full run rather than none
+
+
+def test_after_failures_the_next_run_backs_off_up_to_the_schedule():
+    now = datetime(2026, 1, 2)
+    assert next_run_after_failure(now, 86400, 1) == now + timedelta(minutes=2)
+    assert next_run_after_failure(now, 86400, 2) == now + timedelta(minutes=4)
+    assert next_run_after_failure(now, 86400, 5) == now + timedelta(minutes=32)
+    assert next_run_after_failure(now, 86400, 40) == now + timedelta(days=1)
+    assert next_run_after_failure(now, 600, 4) == now + timedelta(minutes=10)
+    assert next_run_after_failure(now, None, 1) is None  # by hand: no schedule to move
 
 
 def test_is_due():
