@@ -86,6 +86,10 @@ def test_a_list_shorter_than_announced_makes_the_run_incomplete_not_a_success(ha
         assert set(harvester.store()) == {n.ref for n in NOTICES[:6]}
         show = runner_for(["harvest", "show", "museum"]).output
         assert f"#{report.run_id} incomplete" in show and "error: the partner announced 9 records" in show
+        result = runner_for(["harvest", "run", "museum"])  # still short: not a success for the CLI either
+        assert result.exit_code == 1
+        assert result.output.splitlines()[-1] == ("Error: the partner announced 9 records (completeListSize), "
+                                                  "the list ended after 6")
         partner.tokens.clear()  # the partner is whole again
         again = harvester.run()
     # an incomplete run is not a success: the next run is not incremental from it
