@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Flask, request
+from flask import Flask
 from flask.views import MethodView
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
@@ -24,11 +24,11 @@ from harvest.urls import redact_url
 from store.models import Partner
 from store.partners import (PartnerNotFound, delete_partner, get_partner, get_run, list_issues, list_partners,
                             list_runs, partner_exists, queue_run, save_partner, to_config)
-from store.tokens import authenticate
 
 from .. import pop
 from ..harvesting import client_settings
-from .admin_http import BODY, NAMED, READ, AdminApi, AdminBlueprint, answer_routing_errors, http_problem, problem
+from .admin_auth import check_request
+from .admin_http import BODY, NAMED, READ, AdminApi, AdminBlueprint, answer_routing_errors, http_problem
 from .admin_schemas import (MAX_ID, IssueQuerySchema, IssueSchema, PartnerCreateSchema, PartnerSchema,
                             RunRequestSchema, RunSchema)
 
@@ -50,18 +50,7 @@ def _dump_partner(row: Partner) -> dict:
 
 
 # --- authentication and errors ------------------------------------------------------------------------
-@blueprint.before_request
-def _authenticate():
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return problem(401, "send Authorization: Bearer <token> (create one with `pop token create`)",
-                       headers={"WWW-Authenticate": 'Bearer realm="pop-admin"'})
-    with pop().db.session() as session:
-        if authenticate(session, token.strip()) is None:
-            return problem(401, "unknown or revoked token",
-                           headers={"WWW-Authenticate": 'Bearer realm="pop-admin", error="invalid_token"'})
-    return None
+blueprint.before_request(check_request)  # tokens, their scopes: app/views/admin_auth.py
 
 
 @blueprint.errorhandler(HTTPException)

@@ -27,13 +27,14 @@ PREFIX = "/api/admin"
 MAX_BODY_BYTES = 64 * 1024  # a partner's configuration is a few hundred bytes
 
 # What may answer each kind of operation, besides its success (the document lists exactly these).
-READ = (401, 429)
+READ = (401, 429, 503)  # 503: the database is unreachable (app/errors.py)
 NAMED = (*READ, 404)  # a route with a partner's name (and a run id) in its path
 BODY = (400, 403, 413, 415, 422)  # a change: a read-only token is refused, a body is read
 
 HEADERS = {
     401: {"WWW-Authenticate": {"description": "`Bearer realm=\"pop-admin\"`", "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "Seconds before trying again.", "schema": {"type": "integer"}}},
+    503: {"Retry-After": {"description": "Seconds before trying again.", "schema": {"type": "integer"}}},
 }
 
 

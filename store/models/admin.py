@@ -18,6 +18,8 @@ class ApiToken(Model):
     created: Mapped[datetime] = mapped_column(DateTime)
     last_used: Mapped[datetime | None] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # read: the admin API's GETs; admin: changes too (store/tokens.py SCOPES). Tokens from before scopes: admin
+    scope: Mapped[str] = mapped_column(String(16), default="admin", server_default="admin")
 
 
 class ExportSnapshot(Model):
