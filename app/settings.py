@@ -257,6 +257,13 @@ class Settings:
     worker_poll: int = setting(
         "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
         parse=whole_number, default=30)
+    admin_auth_failures: int = setting(
+        "POP_ADMIN_AUTH_FAILURES",
+        "failed authentications (unknown or revoked tokens) the admin API takes from one client address in a "
+        "minute; beyond, it answers 429 with `Retry-After` to that address, whatever the token. Keyed by the "
+        "address the app sees: behind a reverse proxy, the proxy's, unless ProxyFix is configured "
+        "(docs/admin-api.md). `0`: no limit.",
+        parse=whole_number, default=20)
 
     # Not read from the environment: the harvester's first wait between attempts (doubled each time), a knob
     # for tests through `dataclasses.replace`, and room for values a caller attaches.

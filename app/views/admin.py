@@ -27,7 +27,7 @@ from store.partners import (PartnerNotFound, delete_partner, get_partner, get_ru
 
 from .. import pop
 from ..harvesting import client_settings
-from .admin_auth import check_request
+from .admin_auth import check_request, init_throttle
 from .admin_http import BODY, NAMED, READ, AdminApi, AdminBlueprint, answer_routing_errors, http_problem
 from .admin_schemas import (MAX_ID, IssueQuerySchema, IssueSchema, PartnerCreateSchema, PartnerSchema,
                             RunRequestSchema, RunSchema)
@@ -200,3 +200,4 @@ def register(app: Flask) -> None:
     api.spec.options["security"] = [{"bearer": []}]
     api.register_blueprint(blueprint)
     answer_routing_errors(app)
+    init_throttle(app)

@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, ignored
                                                status_code_conformance)
 
 from app.views import admin
+from app.views.admin_auth import EXTENSION, FailureThrottle
 from harvest.client import HarvestError, OAIClient
 from harvest.partner import parse_config
 from store.partners import get_partner, partner_exists, queue_run, save_partner
@@ -49,6 +50,8 @@ def admin_schema(app, monkeypatch):
     monkeypatch.setattr(admin, "OAIClient", RefusingClient)
     monkeypatch.setattr(socket.socket, "connect", _refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    # ignored_auth sends each request again with wrong credentials: unthrottled, so all of them reach the views
+    app.extensions[EXTENSION] = FailureThrottle(limit=0)
     with app.extensions["pop"].db.session() as session:
         token = create_token(session, "schemathesis")
     schema = schemathesis.openapi.from_wsgi("/api/admin/openapi.json", app)

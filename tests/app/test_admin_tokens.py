@@ -1,10 +1,11 @@
-"""Admin API tokens: scopes (a read token reads, never changes), `pop token list` (never a token's value) and
-`pop token revoke` (a revoked token is refused)."""
+"""Admin API tokens: scopes (a read token reads, never changes), `pop token list` (never a token's value),
+`pop token revoke` (a revoked token is refused), and wrong tokens throttled per client address."""
 from __future__ import annotations
 
 import pytest
 
 from app.cli import cli
+from app.views.admin_auth import FailureThrottle
 from harvest.partner import parse_config
 from store.partners import save_partner
 
@@ -75,3 +76,33 @@ def test_a_revoked_token_is_401_and_its_name_can_be_reused(client, runner):
 def test_an_unknown_scope_is_refused(runner):
     result = runner.invoke(cli, ["token", "create", "x", "--scope", "root"])
     assert result.exit_code != 0 and "root" in result.output
+
+
+def test_wrong_tokens_are_throttled_per_client_address(app, client, runner):
+    ops = _create(runner, "ops")
+    limit = app.extensions["pop"].settings.admin_auth_failures
+    statuses = [client.get("/api/admin/partners", headers={"Authorization": f"Bearer guess-{n}"}).status_code
+                for n in range(300)]
+    assert statuses == [401] * limit + [429] * (300 - limit)
+    throttled = client.get("/api/admin/partners", headers=ops)  # even the right token: no oracle for guessers
+    assert throttled.status_code == 429 and throttled.content_type == "application/problem+json"
+    assert 1 <= int(throttled.headers["Retry-After"]) <= 60
+    elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.get("/api/admin/partners", headers=ops, environ_base=elsewhere).status_code == 200
+    assert client.get("/api/admin/partners", environ_base=elsewhere).status_code == 401  # no token: not a guess
+
+
+def test_the_failure_window_slides():
+    now = [0.0]
+    throttle = FailureThrottle(limit=3, window=60, max_clients=2, clock=lambda: now[0])
+    for at in (0, 10, 20):
+        now[0] = at
+        throttle.failed("a")
+    assert throttle.retry_after("a") == 40  # the failure at 0 leaves the window at 60
+    now[0] = 60
+    assert throttle.retry_after("a") is None  # two failures left in the window
+    throttle.failed("a")
+    assert throttle.retry_after("a") == 10
+    throttle.failed("b"), throttle.failed("c")  # memory stays bounded: "a", the oldest, is forgotten
+    assert throttle.retry_after("a") is None
+    assert FailureThrottle(limit=0).retry_after("a") is None
