@@ -32,12 +32,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.extensions["pop"] = Pop(settings=settings, db=db)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
+    from .errors import register_error_handlers
     from .extensions import init_cache
     from .logs import init_logging
     from .views import register_views
 
     init_logging(app)
     init_cache(app, settings)
+    register_error_handlers(app)
     register_views(app)
     return app
 

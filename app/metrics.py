@@ -1,7 +1,8 @@
 """Metrics operators ask about, in Prometheus' text format at /metrics.
 
-Counters (requests per OAI verb and error, export bytes, harvest outcomes) are incremented where the thing
-happens; gauges of the store (notices per base, deleted ones) are read from the database at scrape time.
+Counters (requests per OAI verb and error, export bytes, harvest outcomes, cache failures, 503 and 500
+answers) are incremented where the thing happens; gauges of the store (notices per base, deleted ones) are read
+from the database at scrape time.
 Under gunicorn with several workers, set PROMETHEUS_MULTIPROC_DIR to a writable folder so counters add up
 across workers (prometheus_client's multiprocess mode).
 """
@@ -18,6 +19,11 @@ EXPORT_BYTES = Counter("pop_export_bytes", "Bytes of exports sent, by base and f
 HARVEST_RUNS = Counter("pop_harvest_runs", "Harvest runs finished, by partner and outcome", ["partner", "outcome"])
 HARVEST_RECORDS = Counter("pop_harvest_records", "Harvested records, by partner and what happened to them",
                           ["partner", "result"])
+CACHE_ERRORS = Counter("pop_cache_errors", "Cache calls that failed (the answer was computed without the cache), "
+                       "by operation", ["operation"])
+UNAVAILABLE = Counter("pop_unavailable_responses", "503 answers (flow control), by area and reason",
+                      ["area", "reason"])
+SERVER_ERRORS = Counter("pop_server_errors", "Unexpected exceptions answered with a 500, by area", ["area"])
 
 
 class StoreCollector:
@@ -39,7 +45,8 @@ def render_metrics(counts) -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)
     else:
-        for collector in (OAI_REQUESTS, EXPORT_BYTES, HARVEST_RUNS, HARVEST_RECORDS):
+        for collector in (OAI_REQUESTS, EXPORT_BYTES, HARVEST_RUNS, HARVEST_RECORDS, CACHE_ERRORS, UNAVAILABLE,
+                          SERVER_ERRORS):
             registry.register(collector)
     registry.register(StoreCollector(counts))
     return generate_latest(registry)

@@ -184,7 +184,15 @@ class Settings:
     cache_url: str | None = setting(
         "POP_CACHE_URL",
         "cache of Identify, ListSets, ListMetadataFormats and counts: `redis://host:port/db`. "
-        "Without it, an in-process cache (per worker).")
+        "Without it, an in-process cache (per worker). A cache outage never fails a request (docs/operations.md).")
+    cache_key_prefix: str = setting(
+        "POP_CACHE_KEY_PREFIX", "prefix of every cache key, so several instances can share one Redis.",
+        default="pop:")
+    cache_socket_timeout_ms: int = setting(
+        "POP_CACHE_SOCKET_TIMEOUT_MS",
+        "milliseconds the Redis client waits to connect and for each answer; past it the answer is computed "
+        "without the cache, which is then left alone for 5 seconds.",
+        parse=whole_number, default=250)
     schema_dir: str | None = setting(
         "POP_SCHEMA_DIR",
         "folder of the official XML schemas (OAI-PMH, oai_dc, LIDO, EDM) used by validation tools and tests.",
@@ -215,6 +223,24 @@ class Settings:
         "seconds a write may commit after its datestamp; OAI-PMH lists freeze `until` at the first request minus "
         "this lag, so no record is committed into a window already served (docs/oaipmh.md).",
         parse=whole_number, default=2)
+    oai_max_argument_bytes: int = setting(
+        "POP_OAI_MAX_ARGUMENT_BYTES",
+        "the longest OAI-PMH argument value accepted, in UTF-8 bytes; a longer one is a `badArgument` "
+        "(docs/operations.md).",
+        parse=whole_number, default=2048)
+    oai_max_post_bytes: int = setting(
+        "POP_OAI_MAX_POST_BYTES",
+        "the largest body of a POST to `/oai`; a larger one is refused unread, as a `badArgument`.",
+        parse=whole_number, default=64 * 1024)
+    oai_max_concurrent_lists: int = setting(
+        "POP_OAI_MAX_CONCURRENT_LISTS",
+        "ListRecords and ListIdentifiers answers streamed at once by one worker process; beyond it, 503 with "
+        "`Retry-After`.",
+        parse=whole_number, default=8)
+    retry_after: int = setting(
+        "POP_RETRY_AFTER",
+        "the seconds a 503 (overload, database outage) tells clients to wait, in `Retry-After`.",
+        parse=whole_number, default=30)
     harvest_timeout: float = setting(
         "POP_HARVEST_TIMEOUT",
         "seconds the harvester waits to connect to a partner and for each read (docs/harvest.md).",

@@ -3,13 +3,15 @@ joined and copied as stored. A notice still in the rendering backlog (`rendered`
 renditions) is rendered here, on read, by the same renderers that will store it (the store's `Renderers`,
 handed to the repository). Implements `protocols.oaipmh.Repository`, selecting notices through
 store/selection.py; `CachedRepository` adds flask-caching of what is costly and rarely changes (earliest
-datestamp, sets, list sizes), keyed on the store version."""
+datestamp, sets, list sizes), keyed on the store version, and fails soft: a cache that raises only costs
+the cache."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_
 from sqlalchemy.engine import Engine
@@ -24,6 +26,7 @@ from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
 from .selection import ANY_PARTNER, NoticeSelection, conditions
 
+_log = logging.getLogger("pop.store.oai")
 _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
 _ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source)
@@ -130,12 +133,18 @@ class SqlRepository:
 
 
 class CachedRepository(SqlRepository):
-    """SqlRepository whose slow, rarely changing answers are cached until the next write (store version)."""
+    """SqlRepository whose slow, rarely changing answers are cached until the next write (store version).
 
-    def __init__(self, engine: Engine, cache, timeout: int = 3600, *, renderers: Renderers = RENDERERS):
+    The cache is an optimisation, never a dependency: a `get` or `set` that raises (Redis down, a timeout) is
+    reported to `on_cache_error(operation, error)` and the answer is computed from the database as if nothing
+    were cached. `cache` is anything with `get(key)` and `set(key, value, timeout=…)` (flask-caching's)."""
+
+    def __init__(self, engine: Engine, cache, timeout: int = 3600, *, renderers: Renderers = RENDERERS,
+                 on_cache_error: Callable[[str, Exception], None] | None = None):
         super().__init__(engine, renderers=renderers)
         self.cache = cache
         self.timeout = timeout
+        self.on_cache_error = on_cache_error or _log_cache_error
         self._version: int | None = None
 
     def _key(self, name: str) -> str:
@@ -146,10 +155,17 @@ class CachedRepository(SqlRepository):
 
     def _cached(self, name: str, compute):
         key = self._key(name)
-        value = self.cache.get(key)
+        try:
+            value = self.cache.get(key)
+        except Exception as error:  # noqa: BLE001 - whatever the cache raises, the database still answers
+            self.on_cache_error("get", error)
+            return compute()
         if value is None:
             value = compute()
-            self.cache.set(key, value, timeout=self.timeout)
+            try:
+                self.cache.set(key, value, timeout=self.timeout)
+            except Exception as error:  # noqa: BLE001 - as above: the value is computed, only not kept
+                self.on_cache_error("set", error)
         return value
 
     def earliest_datestamp(self) -> datetime | None:
@@ -168,3 +184,7 @@ class CachedRepository(SqlRepository):
         digest = hashlib.sha1(repr(sorted(selection.bases)).encode() + repr(
             (selection.prefix, selection.producer_slug, selection.source, selection.from_, selection.until)).encode())
         return self._cached(f"count:{digest.hexdigest()}", lambda: super(CachedRepository, self).count(selection))
+
+
+def _log_cache_error(operation: str, error: Exception) -> None:
+    _log.warning("cache.error", extra={"operation": operation, "error": type(error).__name__})

@@ -1,4 +1,5 @@
-"""Find or start a PostgreSQL server for the tests."""
+"""Find or start a PostgreSQL server for the tests; `throwaway_cluster()` starts one of a test's own (outage
+tests stop and restart it)."""
 from __future__ import annotations
 
 import glob
@@ -26,7 +27,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -58,29 +59,59 @@ def ensure_server() -> Iterator[str]:
         yield url
 
 
+class Cluster:
+    """A PostgreSQL cluster of our own, in a temporary folder on a free port, that a test may stop and start
+    again (outages) without touching any other server. As root, its binaries run as the postgres user."""
+
+    def __init__(self) -> None:
+        bindir = _binaries()
+        if bindir is None:
+            raise PostgresUnavailable("no initdb to start a PostgreSQL cluster (apt-get install postgresql)")
+        self.bindir = bindir
+        self.datadir = tempfile.mkdtemp(prefix="pop-pg-")
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        self._prefix: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            self._prefix = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(self.datadir, "postgres")
+        subprocess.run([*self._prefix, f"{bindir}/initdb", "-D", self.datadir, "-U", "postgres", "-A", "trust"],
+                       check=True, capture_output=True)
+
+    def start(self) -> None:
+        """Start the server and wait until it answers."""
+        subprocess.run([*self._prefix, f"{self.bindir}/pg_ctl", "-D", self.datadir, "-w", "-l", f"{self.datadir}/log",
+                        "-o", f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                       check=True, capture_output=True)
+        for _ in range(50):
+            if _answers(self.url):
+                return
+            time.sleep(0.1)
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server (`immediate`: like a crash, connections cut, recovery at the next start)."""
+        subprocess.run([*self._prefix, f"{self.bindir}/pg_ctl", "-D", self.datadir, "-m", mode, "stop"],
+                       capture_output=True)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.datadir, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_cluster() -> Iterator[Cluster]:
+    """A started `Cluster`, removed afterwards."""
+    cluster = Cluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 @contextmanager
 def _throwaway_cluster() -> Iterator[str]:
-    bindir = _binaries()
-    if bindir is None:
+    if _binaries() is None:
         raise PostgresUnavailable("no server on 127.0.0.1:5432 and no initdb to start one (apt-get install postgresql)")
-    datadir = tempfile.mkdtemp(prefix="pop-pg-")
-    port = _free_port()
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        prefix = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(datadir, "postgres")
-    subprocess.run([*prefix, f"{bindir}/initdb", "-D", datadir, "-U", "postgres", "-A", "trust"],
-                   check=True, capture_output=True)
-    subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-w", "-l", f"{datadir}/log",
-                    "-o", f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    try:
-        for _ in range(50):
-            if _answers(url):
-                break
-            time.sleep(0.1)
-        yield url
-    finally:
-        subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(datadir, ignore_errors=True)
+    with throwaway_cluster() as cluster:
+        yield cluster.url

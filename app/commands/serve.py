@@ -9,6 +9,21 @@ import click
 
 from .common import one_line_errors, pop
 
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# gunicorn's largest request line (its default is 4094): an OAI-PMH GET carrying a long argument then reaches
+# the app, which answers it in OAI-PMH terms (badArgument past POP_OAI_MAX_ARGUMENT_BYTES), not with an HTML 414.
+LIMIT_REQUEST_LINE = 8190
+
+
+def gunicorn_args(host: str, port: int, workers: int) -> list[str]:
+    """The gunicorn command line of `pop serve` (after `python -m`); tests start the same server with it."""
+    return ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--chdir", str(ROOT),
+            "--access-logfile", "-", "--timeout", "120",
+            "--worker-class", "gthread", "--threads", "4",  # a long export download must not look like a hung worker
+            "--limit-request-line", str(LIMIT_REQUEST_LINE),
+            "wsgi:app"]
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -18,12 +33,7 @@ from .common import one_line_errors, pop
 def serve(host: str, port: int, workers: int):
     """Serve the app with gunicorn (the production server)."""
     pop()  # the settings were checked when the app was built
-    root = Path(__file__).resolve().parent.parent.parent
-    args = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--chdir", str(root),
-            "--access-logfile", "-", "--timeout", "120",
-            "--worker-class", "gthread", "--threads", "4",  # a long export download must not look like a hung worker
-            "wsgi:app"]
-    os.execvp(sys.executable, [sys.executable, "-m", *args])
+    os.execvp(sys.executable, [sys.executable, "-m", *gunicorn_args(host, port, workers)])
 
 
 commands = [serve]

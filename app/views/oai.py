@@ -1,18 +1,31 @@
-"""`/oai`: the OAI-PMH endpoint (GET and POST), a thin adapter over protocols.oaipmh; and `/schemas/pop.xsd`."""
+"""`/oai`: the OAI-PMH endpoint (GET and POST), a thin adapter over protocols.oaipmh; and `/schemas/pop.xsd`.
+
+What the protocol library cannot see is guarded here (docs/operations.md): a POST body over
+`POP_OAI_MAX_POST_BYTES` is refused unread and an argument over `POP_OAI_MAX_ARGUMENT_BYTES` is refused, both as
+`badArgument` (an OAI-PMH error in an HTTP 200, like every other bad request); at most
+`POP_OAI_MAX_CONCURRENT_LISTS` ListRecords / ListIdentifiers answers stream at once in this process, beyond that
+a 503 with `Retry-After` (OAI-PMH flow control). A database outage is answered by app/errors.py.
+"""
 from __future__ import annotations
 
 import logging
 import zlib
+from datetime import datetime, timezone
 from importlib import resources
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import BadRequest
 
-from protocols.oaipmh import Provider, ProviderConfig
+from protocols.oaipmh import OAIError, Provider, ProviderConfig
+from protocols.oaipmh import Response as OAIResponse
+from protocols.oaipmh import writer
 from store.oai import CachedRepository
 
 from .. import pop
-from ..extensions import cache
+from ..errors import unavailable
+from ..extensions import ConcurrencyLimit, Slot, guarded_cache
 from ..metrics import OAI_REQUESTS
 
 blueprint = Blueprint("oai", __name__)
@@ -20,6 +33,14 @@ log = logging.getLogger("pop.oai")
 
 # Content-Encoding → zlib window bits (gzip container; "deflate" is the zlib format, RFC 9110).
 _ENCODINGS = {"gzip": 31, "deflate": 15}
+_LISTS = ("ListRecords", "ListIdentifiers")  # the verbs whose answers stream for long
+
+
+@blueprint.record_once
+def _limit_lists(state: BlueprintSetupState) -> None:
+    # Per app, so per worker process (each gunicorn worker builds its app): threads of one worker share it.
+    state.app.extensions["pop.oai_lists"] = ConcurrencyLimit(state.app.extensions["pop"].settings
+                                                             .oai_max_concurrent_lists)
 
 
 def provider() -> Provider:
@@ -32,7 +53,10 @@ def provider() -> Provider:
         records_page_size=settings.oai_page_size, identifiers_page_size=settings.oai_identifiers_page_size,
         token_lifetime=settings.oai_token_lifetime, commit_lag=settings.oai_commit_lag,
     )
-    return Provider(CachedRepository(state.db.engine, cache, renderers=state.db.renderers), config)
+    cache = guarded_cache(current_app)
+    repository = CachedRepository(state.db.engine, cache, renderers=state.db.renderers,
+                                  on_cache_error=cache.guard.failed)
+    return Provider(repository, config)
 
 
 def _compressed(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:
@@ -44,10 +68,71 @@ def _compressed(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:
     yield compressor.flush()
 
 
+def _arguments() -> list[tuple[str, str]]:
+    """The request's pairs, within the limits (else an OAIError badArgument); a POST body is read only when
+    its announced size fits, and never past the limit (a chunked body has no announced size)."""
+    settings = pop().settings
+    if request.method == "POST":
+        limit = settings.oai_max_post_bytes
+        too_large = OAIError("badArgument", f"the request body is larger than {limit} bytes")
+        if request.content_length is not None and request.content_length > limit:
+            raise too_large
+        # Werkzeug stops reading at max_content_length without saying it did: a byte more than the limit lets
+        # an over-long chunked body be told from one of exactly `limit` bytes.
+        request.max_content_length = limit + 1
+        try:
+            if len(request.get_data(cache=True, parse_form_data=False)) > limit:
+                raise too_large
+            pairs = list(request.form.items(multi=True))  # parsed from the data just read
+        except BadRequest:  # a broken multipart body, a client gone
+            raise OAIError("badArgument", "the request body is not a readable form") from None
+    else:
+        pairs = list(request.args.items(multi=True))
+    limit = settings.oai_max_argument_bytes
+    for key, value in pairs:
+        if len(key.encode()) > limit or len(value.encode()) > limit:
+            raise OAIError("badArgument", f"an argument is longer than {limit} bytes")
+    return pairs
+
+
+def _refusal(error: OAIError) -> OAIResponse:
+    """An error found before the protocol runs, answered as the provider answers badArgument (no echo)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    body = writer.envelope(now, f"{pop().settings.base_url}/oai", None, {}, [writer.error(error.code, error.message)])
+    return OAIResponse(body, error=error.code)
+
+
+def _releasing(chunks: Iterable[bytes], slot: Slot) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    finally:
+        slot.release()
+
+
+def _is_list(pairs: list[tuple[str, str]]) -> bool:
+    return any(key == "verb" and value in _LISTS for key, value in pairs)
+
+
 @blueprint.route("/oai", methods=["GET", "POST"])
 def oai() -> Response:
-    pairs = request.form.items(multi=True) if request.method == "POST" else request.args.items(multi=True)
-    result = provider().handle(list(pairs))
+    slot = None
+    try:
+        pairs = _arguments()
+    except OAIError as error:
+        result = _refusal(error)
+    else:
+        if _is_list(pairs):
+            lists: ConcurrencyLimit = current_app.extensions["pop.oai_lists"]
+            slot = lists.try_acquire()
+            if slot is None:
+                log.warning("oai.overload", extra={"limit": lists.size})
+                return unavailable("oai", "overload", "too many lists are being sent at once")
+        try:
+            result = provider().handle(pairs)
+        except BaseException:
+            if slot is not None:
+                slot.release()
+            raise
     OAI_REQUESTS.labels(verb=result.verb or "", error=result.error or "").inc()
     log.info("oai.request", extra={"method": request.method, "verb": result.verb, "error": result.error})
     body, headers = result.body, {"Vary": "Accept-Encoding", **result.headers}
@@ -55,7 +140,12 @@ def oai() -> Response:
     if encoding:
         body = _compressed(body, _ENCODINGS[encoding])
         headers["Content-Encoding"] = encoding
-    return Response(body, status=result.status, content_type=result.content_type, headers=headers)
+    if slot is not None:
+        body = _releasing(body, slot)
+    response = Response(body, status=result.status, content_type=result.content_type, headers=headers)
+    if slot is not None:
+        response.call_on_close(slot.release)  # a body never iterated never reaches its `finally`
+    return response
 
 
 @blueprint.route("/schemas/pop.xsd")
@@ -63,3 +153,4 @@ def pop_schema() -> Response:
     xsd = resources.files("formats").joinpath("schemas/pop.xsd").read_bytes()
     return Response(xsd, content_type="application/xml; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=86400"})
+

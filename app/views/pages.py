@@ -1,13 +1,14 @@
 """The home page for newcomers, and health checks for operators."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 
 from formats.bases import iter_bases
 from store.migrate import schema_revisions
 from store.stats import notice_counts, published_counts
 
 from .. import pop
+from ..extensions import cache_state
 
 blueprint = Blueprint("pages", __name__)
 
@@ -42,12 +43,26 @@ def healthz():
 
 @blueprint.get("/readyz")
 def readyz():
-    """Readiness: the database answers and its schema is at the code's migration head."""
+    """Readiness, dependency by dependency. The database must answer with its schema at the code's migration
+    head (else 503: this instance cannot serve); the cache may fail (200, "degraded": answers are computed
+    without it, docs/operations.md)."""
+    database = _database_state()
+    cache = cache_state(current_app)
+    if database["state"] != "ok":
+        status, code = "unavailable", 503
+    elif cache["state"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return jsonify(status=status, database=database, cache=cache), code
+
+
+def _database_state() -> dict:
     try:
         current, head = schema_revisions(pop().db.engine)
     except Exception as error:  # noqa: BLE001 - readiness reports any failure as not ready
-        return jsonify(status="unavailable", database=type(error).__name__), 503
+        return {"state": "unavailable", "error": type(error).__name__}
+    migrations = {"current": current, "head": head}
     if current != head:
-        return jsonify(status="unavailable", migrations={"current": current, "head": head},
-                       hint="run: pop db upgrade"), 503
-    return jsonify(status="ok", migrations={"current": current, "head": head})
+        return {"state": "outdated", "migrations": migrations, "hint": "run: pop db upgrade"}
+    return {"state": "ok", "migrations": migrations}
