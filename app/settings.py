@@ -81,6 +81,15 @@ def whole_number(variable: str, raw: str) -> int:
         raise ConfigurationError(f"{variable} must be a whole number, got {raw!r}") from None
 
 
+def flag(variable: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{variable} must be true or false, not {raw!r}")
+
+
 def one_of(*choices: str) -> Parser:
     """A parser accepting only `choices` (the docs say them in the setting's meaning)."""
     def parse(variable: str, raw: str) -> str:
@@ -290,6 +299,15 @@ class Settings:
         "address the app sees: behind a reverse proxy, the proxy's, unless ProxyFix is configured "
         "(docs/admin-api.md). `0`: no limit.",
         parse=whole_number, default=20)
+    console_secure_cookie: bool = setting(
+        "POP_CONSOLE_SECURE_COOKIE",
+        "`true`: the console's session cookie is always marked `Secure`; `false`: only when the request came "
+        "over https (behind a TLS-terminating proxy, set it to `true` or configure ProxyFix).",
+        parse=flag, default=False, shown_default="`false`")
+    console_session_hours: int = setting(
+        "POP_CONSOLE_SESSION_HOURS",
+        "hours a console sign-in lasts (a revoked token ends its sessions at once, whatever this says).",
+        parse=whole_number, default=12)
 
     # Not read from the environment: the harvester's first wait between attempts (doubled each time), a knob
     # for tests through `dataclasses.replace`, and room for values a caller attaches.

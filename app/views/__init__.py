@@ -12,3 +12,5 @@ def register_views(app: Flask) -> None:
     admin.register(app)  # /api/admin (flask-smorest)
     from .exports import blueprint as exports
     app.register_blueprint(exports)
+    from ..console import register as register_console
+    register_console(app)  # /admin/ (pages for people; CSRF-protected forms)

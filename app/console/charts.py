@@ -1,0 +1,62 @@
+"""Charts of the console, drawn server-side as SVG by pygal (pure Python, maintained, no JavaScript needed):
+a partner's records per run and run durations, and notices per base. Nothing is fetched from elsewhere:
+pygal's tooltip script (a CDN URL by default) is left out, so the pages work offline."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from store.models import HarvestRun
+
+# colours a colour-blind reader tells apart (Okabe-Ito), on white with dark text: WCAG AA contrast
+STYLE = Style(background="white", plot_background="white", foreground="#1e1e1e", foreground_strong="#1e1e1e",
+              foreground_subtle="#595959", colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"),
+              font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12,
+              legend_font_size=13, title_font_size=15)
+OPTIONS = dict(style=STYLE, js=[], disable_xml_declaration=True, width=760, height=320, explicit_size=False,
+               legend_at_bottom=True, truncate_label=-1, x_label_rotation=30, show_minor_x_labels=False,
+               print_values=False)
+
+
+def _svg(chart) -> Markup:
+    return Markup(chart.render(is_unicode=True))
+
+
+def _labels(runs: Sequence[HarvestRun]) -> list[str]:
+    return [f"#{run.id} {run.started:%Y-%m-%d}" for run in runs]
+
+
+def _major(labels: list[str]) -> list[str]:
+    step = max(1, len(labels) // 10)  # about ten labels, whatever the history
+    return labels[::step]
+
+
+def records_chart(runs: Sequence[HarvestRun]) -> Markup:
+    """Records created, updated, deleted and quarantined per run (oldest left)."""
+    chart = pygal.StackedBar(title="Records per run", **OPTIONS)
+    chart.x_labels = labels = _labels(runs)
+    chart.x_labels_major = _major(labels)
+    for name in ("created", "updated", "deleted", "quarantined"):
+        chart.add(name, [getattr(run, name) for run in runs])
+    return _svg(chart)
+
+
+def duration_chart(runs: Sequence[HarvestRun]) -> Markup:
+    """Seconds each finished run took."""
+    chart = pygal.Line(title="Run duration (seconds)", show_legend=False, **OPTIONS)
+    chart.x_labels = labels = _labels(runs)
+    chart.x_labels_major = _major(labels)
+    chart.add("duration", [(run.finished - run.started).total_seconds() if run.finished else None for run in runs])
+    return _svg(chart)
+
+
+def bases_chart(counts: dict[str, int]) -> Markup:
+    """Published notices per base."""
+    chart = pygal.HorizontalBar(title="Published notices per base", show_legend=False,
+                                **{**OPTIONS, "x_label_rotation": 0})
+    chart.x_labels = list(counts)
+    chart.add("notices", list(counts.values()))
+    return _svg(chart)
