@@ -1,0 +1,158 @@
+"""The console (/admin/) without a browser: who may see and change what, sessions that end with their token,
+CSRF on every form (the admin API and /oai untouched), throttled sign-ins, cookie flags, keyset pages of a
+run's quarantine and its CSV download. The whole flow in Chromium is tests/app/test_console_browser.py."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+
+from app.cli import cli
+from store.models import HarvestIssue, HarvestRun
+from store.partners import get_partner, save_partner
+from harvest.partner import parse_config
+
+from ..conftest import serve
+from .console_helpers import console_app, create_token, csrf_of, sign_in
+
+PAGES = ["/admin/", "/admin/partners/", "/admin/partners/new", "/admin/partners/museum",
+         "/admin/partners/museum/edit", "/admin/partners/museum/delete", "/admin/partners/museum/runs/1",
+         "/admin/partners/museum/runs/1/issues.csv"]
+CHANGES = ["/admin/partners/new", "/admin/partners/museum/edit", "/admin/partners/museum/enabled",
+           "/admin/partners/museum/delete", "/admin/partners/museum/run"]
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = console_app(database_url, tmp_path, admin_auth_failures=3)
+    yield app
+    app.extensions["pop"].db.dispose()
+
+
+@pytest.fixture
+def museum(app):
+    """A partner with one run that quarantined 7 records (two reasons)."""
+    db = app.extensions["pop"].db
+    with db.session() as session:
+        partner = save_partner(session, parse_config("museum", "http://partner.invalid/oai", "pop", "joconde"))
+        started = datetime(2026, 1, 1)
+        run = HarvestRun(partner_id=partner.id, status="succeeded", full=False, started=started,
+                         finished=started + timedelta(seconds=3), pages=2, created=5, quarantined=7)
+        session.add(run)
+        session.flush()
+        for n in range(7):
+            reason = "broken XML" if n % 2 else 'invalid notice: "TICO", missing'
+            session.add(HarvestIssue(run_id=run.id, partner_id=partner.id, identifier=f"oai:x:{n}", reason=reason,
+                                     raw=f"<record><header><datestamp>2026-01-0{n + 1}</datestamp></header>"
+                                         f"<x>a,\"b\"\n{n}</x></record>", created=started))
+    return "museum"
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_from_every_page(client, museum):
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/admin/sign-in?next=")
+    assert client.get("/admin/sign-in").status_code == 200
+    # an outside address is never where sign-in sends back to
+    assert "evil" not in client.get("/admin/sign-in?next=//evil.example/").get_data(as_text=True)
+
+
+def test_read_token_sees_everything_and_changes_nothing(app, client, museum):
+    csrf = sign_in(client, create_token(app, "watcher", "read"))
+    for path in PAGES:
+        if path.endswith(("/new", "/edit", "/delete")):
+            continue
+        assert client.get(path).status_code == 200, path
+    assert b"Run now" not in client.get("/admin/partners/museum").data
+    for path in CHANGES:
+        response = client.post(path, data={"csrf_token": csrf, "enabled": "no", "url": "http://x.invalid/"})
+        assert response.status_code == 403, path
+        assert b"read scope" in response.data
+    with app.extensions["pop"].db.session() as session:
+        partner = get_partner(session, "museum")
+        assert partner.enabled and session.query(HarvestRun).filter_by(status="queued").count() == 0
+
+
+def test_admin_token_queues_runs_and_toggles(app, client, museum):
+    csrf = sign_in(client, create_token(app, "admin"))
+    assert client.post("/admin/partners/museum/run", data={"csrf_token": csrf, "full": "yes"}).status_code == 303
+    assert client.post("/admin/partners/museum/enabled", data={"csrf_token": csrf, "enabled": "no"}).status_code == 303
+    page = client.get("/admin/partners/museum").get_data(as_text=True)
+    assert "queued: a worker" in page and "Enable" in page
+    with app.extensions["pop"].db.session() as session:
+        [queued] = session.query(HarvestRun).filter_by(status="queued").all()
+        assert queued.full and not get_partner(session, "museum").enabled  # queued, never run in the request
+    confirm = client.get("/admin/partners/museum/delete")
+    assert b"Delete partner museum?" in confirm.data
+    assert client.post("/admin/partners/museum/delete", data={"csrf_token": csrf}).status_code == 303
+    assert client.get("/admin/partners/museum").status_code == 404
+
+
+def test_a_revoked_token_ends_its_sessions(app, client, museum):
+    sign_in(client, create_token(app, "leaving"))
+    assert client.get("/admin/partners/").status_code == 200
+    assert app.test_cli_runner().invoke(cli, ["token", "revoke", "leaving"]).exit_code == 0
+    assert client.get("/admin/partners/").headers["Location"].startswith("/admin/sign-in")
+
+
+def test_wrong_tokens_are_throttled_like_the_admin_api(app, client):
+    csrf = csrf_of(client.get("/admin/sign-in").get_data(as_text=True))
+    for _ in range(3):
+        assert client.post("/admin/sign-in", data={"token": "guess", "csrf_token": csrf}).status_code == 401
+    throttled = client.post("/admin/sign-in", data={"token": "guess", "csrf_token": csrf})
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) >= 1
+    # one throttle for both doors
+    assert client.get("/api/admin/partners", headers={"Authorization": "Bearer x"}).status_code == 429
+
+
+def test_forms_need_their_csrf_token_and_the_api_and_oai_do_not(app, museum):
+    token = create_token(app, "admin")
+    with serve(app) as url:
+        assert requests.post(f"{url}/admin/sign-in", data={"token": token}, timeout=5).status_code == 400
+        browser = requests.Session()
+        csrf = csrf_of(browser.get(f"{url}/admin/sign-in", timeout=5).text)
+        signed = browser.post(f"{url}/admin/sign-in", data={"token": token, "csrf_token": csrf}, timeout=5,
+                              allow_redirects=False)
+        cookie = signed.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie  # plain http
+        for path in CHANGES:  # signed in, but the form has no token
+            assert browser.post(f"{url}{path}", data={"enabled": "no"}, timeout=5).status_code == 400, path
+        api = requests.post(f"{url}/api/admin/partners/museum/runs", json={}, timeout=5,
+                            headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 202
+        assert requests.post(f"{url}/oai", data={"verb": "Identify"}, timeout=5).status_code == 200
+
+
+def test_the_session_cookie_is_secure_over_https(app):
+    client = app.test_client()
+    form = client.get("/admin/sign-in", base_url="https://localhost").get_data(as_text=True)
+    response = client.post("/admin/sign-in", base_url="https://localhost",  # over https, CSRF wants a Referer
+                           headers={"Referer": "https://localhost/admin/sign-in"}, data={"token": create_token(app, "admin"), "csrf_token": csrf_of(form)})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_quarantine_pages_by_keyset_filters_by_reason_and_downloads_as_csv(app, client, museum):
+    sign_in(client, create_token(app, "watcher", "read"))
+    from app.console import runs
+    runs.PAGE, page_size = 3, runs.PAGE
+    try:
+        first = client.get("/admin/partners/museum/runs/1").get_data(as_text=True)
+        assert first.count('<li id="issue-') == 3 and 'rel="next" href="/admin/partners/museum/runs/1?after=3' in first
+        assert "rel=\"prev\"" not in first and "datestamp <code>2026-01-01</code>" in first
+        second = client.get("/admin/partners/museum/runs/1?after=3").get_data(as_text=True)
+        assert ['issue-4', 'issue-5', 'issue-6'] == [f"issue-{n}" for n in (4, 5, 6) if f'id="issue-{n}"' in second]
+        back = client.get("/admin/partners/museum/runs/1?before=4").get_data(as_text=True)
+        assert 'id="issue-1"' in back and 'id="issue-4"' not in back and 'rel="prev"' not in back
+        broken = client.get("/admin/partners/museum/runs/1?reason=broken+XML").get_data(as_text=True)
+        assert broken.count('<li id="issue-') == 3 and "&lt;record&gt;" in broken  # raw XML escaped
+    finally:
+        runs.PAGE = page_size
+    download = client.get("/admin/partners/museum/runs/1/issues.csv")
+    assert download.content_type.startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert len(rows) == 7 and rows[0]["reason"] == 'invalid notice: "TICO", missing'
+    assert rows[0]["raw"].endswith('<x>a,"b"\n0</x></record>')
