@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_SIZE ?= 5000
 
-.PHONY: install demo test
+.PHONY: install demo test chromium
 
 $(BIN)/pop: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,5 +22,10 @@ demo: install
 	POP_ENV=development $(BIN)/pop export build
 	POP_ENV=development $(BIN)/pop serve --host 127.0.0.1 --port 5000
 
-test: install
+# the browser tests (console, IIIF) drive Debian's Chromium: installed here when missing and we are root
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium; fi
+
+test: install chromium
 	$(BIN)/python -m pytest -n 2 -q

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from formats.links import IMAGE_BASE
 from formats.rights import DEFAULT_RIGHTS, is_accepted
 
 
@@ -227,6 +228,20 @@ class Settings:
         "the `edm:rights` of a notice whose texts state no rights (docs/mappings/edm.md, \"Rights\"); one of the "
         "URIs Europeana accepts. After a change, run `pop renditions rebuild --format edm`.",
         parse=_rights, default=DEFAULT_RIGHTS)
+    image_base_url: str = setting(
+        "POP_IMAGE_BASE_URL",
+        "where the notices' images live: a stored image path becomes this URL plus the path, in LIDO, EDM and IIIF "
+        "manifests (docs/iiif.md). The default, POP's phototèque, also forces full image URLs to https; a "
+        "configured base is used as given, and its host is exempt from the address rules of `pop images probe`. "
+        "After a change, run `pop renditions rebuild`.",
+        parse=_public_url, default=IMAGE_BASE)
+    iiif_collection_page_size: int = setting(
+        "POP_IIIF_COLLECTION_PAGE_SIZE", "manifests per page of a base's IIIF collection (`/iiif/{base}/collection`).",
+        parse=whole_number, default=100)
+    image_probe_per_host: int = setting(
+        "POP_IMAGE_PROBE_PER_HOST",
+        "requests at once to one image server while `pop images probe` and `pop worker` measure images.",
+        parse=whole_number, default=2)
     oai_commit_lag: int = setting(
         "POP_OAI_COMMIT_LAG",
         "seconds a write may commit after its datestamp; OAI-PMH lists freeze `until` at the first request minus "

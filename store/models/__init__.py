@@ -7,6 +7,7 @@ from .base import Model
 from .notice import NoticeRow, Rendition, StoreState
 from .harvest import Partner, HarvestRun, HarvestIssue
 from .admin import ApiToken, ExportSnapshot
+from .image import ImageRow
 
 __all__ = ["Model", "NoticeRow", "Rendition", "StoreState", "Partner", "HarvestRun", "HarvestIssue",
-           "ApiToken", "ExportSnapshot"]
+           "ApiToken", "ExportSnapshot", "ImageRow"]
