@@ -46,7 +46,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 def render_options(settings: Settings) -> RenderOptions:
     """What the settings choose of the renderers' output; the store renders with it (store/db.py)."""
-    return RenderOptions(edm_default_rights=settings.edm_default_rights)
+    return RenderOptions(edm_default_rights=settings.edm_default_rights, image_base=settings.image_base_url,
+                         public_url=settings.base_url)
 
 
 def pop() -> Pop:

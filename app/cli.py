@@ -7,7 +7,7 @@ from importlib import import_module
 import click
 
 # Areas in the order `pop --help` lists them. A module exposes `commands`: click commands or groups.
-AREAS: tuple[str, ...] = ("db", "demo", "notices", "serve", "renditions", "harvest", "tokens", "export")
+AREAS: tuple[str, ...] = ("db", "demo", "notices", "serve", "renditions", "harvest", "tokens", "export", "images")
 
 
 @click.group(name="pop")

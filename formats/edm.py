@@ -8,11 +8,17 @@ One `rdf:RDF` per notice: the `edm:ProvidedCHO`, its `edm:WebResource`s (one per
 `edm:isShownBy`/`edm:object` = the first image, `edm:hasView` = the others, `edm:rights` from formats/rights.py).
 Properties come in the order of Europeana's EDM.xsd. No `skos:Concept`: POP's thesauri publish no concept URIs,
 so vocabulary values stay literals. The table: docs/mappings/edm.md.
+
+IIIF: the renderer cannot query the store, so the rule is "a notice with images has a manifest": when the
+deployment's public URL is known (RenderOptions.public_url), each WebResource carries `dcterms:isReferencedBy`
+the notice's manifest URL (formats/links.py `manifest_url`, served by app/views/iiif.py; it lists the images
+the probe has measured, docs/iiif.md).
 """
 from __future__ import annotations
 
 from functools import partial
 
+from .links import IMAGE_BASE, manifest_url
 from .notice import Notice
 from .profiles import PROFILES, PROVIDER, Description, describe
 from .format import MetadataFormat, Renderer, RenderOptions
@@ -22,6 +28,7 @@ from .xmltext import attr as quoteattr, text as _e
 NAMESPACE = "http://www.europeana.eu/schemas/edm/"
 SCHEMA = "http://www.europeana.eu/schemas/edm/EDM.xsd"
 BASES = frozenset({"joconde", "palissy", "mnr", "enluminures", "memoire", "merimee"})
+VERSION = "3"  # 2: harvested notices carry their partner's rights, or are left out; 3: IIIF manifest links
 EDM_TYPE = "IMAGE"  # what Europeana shows of every POP object: its photographs (LANGOUV is a book's, not ours)
 
 _NAMESPACES = (
@@ -72,11 +79,12 @@ def _cho(d: Description, agents: list[str], timespan: str | None, place: str | N
     return f'<edm:ProvidedCHO rdf:about={quoteattr(d.url + "#cho")}>' + "".join(parts) + "</edm:ProvidedCHO>"
 
 
-def _web_resources(d: Description) -> str:
+def _web_resources(d: Description, manifest: str | None = None) -> str:
+    referenced = _res("dcterms:isReferencedBy", manifest) if manifest else ""
     return "".join(
         f"<edm:WebResource rdf:about={quoteattr(image.url)}>"
         + "".join(_lit("dc:rights", c) for c in image.credits[:1])
-        + _res("edm:rights", image.rights) + "</edm:WebResource>"
+        + _res("edm:rights", image.rights) + referenced + "</edm:WebResource>"
         for image in d.images)
 
 
@@ -130,32 +138,36 @@ def eligible(d: Description) -> bool:
                 or d.coordinates or d.date)
 
 
-def render_description(d: Description) -> str:
+def render_description(d: Description, manifest: str | None = None) -> str:
     agents, agent_xml = _agents(d)
     timespan, timespan_xml = _timespan(d)
     place, place_xml = _place(d)
-    return (f"<rdf:RDF {_NAMESPACES}>" + _cho(d, agents, timespan, place) + _web_resources(d) + agent_xml
-            + place_xml + timespan_xml + _aggregation(d) + "</rdf:RDF>")
+    return (f"<rdf:RDF {_NAMESPACES}>" + _cho(d, agents, timespan, place) + _web_resources(d, manifest)
+            + agent_xml + place_xml + timespan_xml + _aggregation(d) + "</rdf:RDF>")
 
 
-def render(notice: Notice, default_rights: str = DEFAULT_RIGHTS) -> str | None:
+def render(notice: Notice, default_rights: str = DEFAULT_RIGHTS, image_base: str = IMAGE_BASE,
+           public_url: str | None = None) -> str | None:
     """The notice as one EDM rdf:RDF; None when not eligible (profiles.describe, then `eligible`).
-    `default_rights`: the edm:rights of a notice whose texts state no rights (formats/rights.py)."""
+    `default_rights`: the edm:rights of a notice whose texts state no rights (formats/rights.py); `image_base`:
+    where images live; `public_url`: this service's, to link each image's IIIF manifest (None: no link)."""
     if notice.base not in BASES:
         return None
-    description = describe(notice, default_rights)
+    description = describe(notice, default_rights, image_base)
     if description is None or not eligible(description):
         return None
-    return render_description(description)
+    manifest = manifest_url(public_url, notice.base, notice.ref) if public_url and description.images else None
+    return render_description(description, manifest)
 
 
 def with_options(options: RenderOptions) -> Renderer:
-    """`render` with the deployment's default rights (RenderOptions.edm_default_rights)."""
-    if options.edm_default_rights == DEFAULT_RIGHTS:
+    """`render` with the deployment's default rights, image base and public URL (RenderOptions)."""
+    if options == RenderOptions():
         return render
-    return partial(render, default_rights=options.edm_default_rights)
+    return partial(render, default_rights=options.edm_default_rights, image_base=options.image_base,
+                   public_url=options.public_url)
 
 
 assert BASES <= set(PROFILES)
 FORMAT = MetadataFormat(prefix="edm", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES,
-                        with_options=with_options)
+                        with_options=with_options, version=VERSION)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping, Optional
 
 from .bases import BASES, Base
 from .notice import Notice
+from .links import IMAGE_BASE
 from .rights import DEFAULT_RIGHTS
 
 # A public notice → the XML of the <metadata> child; None: the notice is not eligible to the format.
@@ -24,6 +25,10 @@ class RenderOptions:
     After a change, `pop renditions rebuild` brings the stored renditions in line."""
 
     edm_default_rights: str = DEFAULT_RIGHTS  # edm:rights of a notice whose texts state no rights
+    image_base: str = IMAGE_BASE  # where images live: stored paths become URLs under it (formats/links.py)
+    # The public URL of this service (POP_BASE_URL), where IIIF manifests are served; None (tools, tests of
+    # formats): EDM links no manifest (formats/links.py manifest_url)
+    public_url: str | None = None
 
 
 @dataclass(frozen=True)

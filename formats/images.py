@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .links import image_url
+from .links import IMAGE_BASE, image_url
 from .rights import DEFAULT_RIGHTS, choose_rights
 
 IMAGE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -88,8 +88,9 @@ def _paths(base: str, fields: Mapping[str, Any]) -> list[tuple[str, tuple[str, .
 
 
 def notice_images(base: str, fields: Mapping[str, Any], default_rights: str = DEFAULT_RIGHTS,
-                  credits: list[str] | None = None) -> list[Image]:
-    """The notice's images, in the order the notice lists them (`credits`: notice_credits, if already read)."""
+                  credits: list[str] | None = None, image_base: str = IMAGE_BASE) -> list[Image]:
+    """The notice's images, in the order the notice lists them (`credits`: notice_credits, if already read;
+    `image_base`: where the images live, formats/links.py)."""
     paths = _paths(base, fields)
     if not paths:
         return []
@@ -101,7 +102,7 @@ def notice_images(base: str, fields: Mapping[str, Any], default_rights: str = DE
         thumbnail = _THUMBNAIL.search(path)
         if thumbnail and (path[: thumbnail.start()] + thumbnail.group(1)) in listed:
             continue
-        url = image_url(path)
+        url = image_url(path, image_base)
         if url in seen:
             continue
         seen.add(url)
@@ -110,3 +111,11 @@ def notice_images(base: str, fields: Mapping[str, Any], default_rights: str = DE
         named = (path.rsplit("/", 1)[-1].replace("_", " "),) if _NAMED_RIGHTS.search(path) else ()
         images.append(Image(url, texts, choose_rights(own + named + tuple(credits), default_rights)))
     return images
+
+
+def notice_thumbnail(base: str, fields: Mapping[str, Any], image_base: str = IMAGE_BASE) -> str | None:
+    """The URL of the first thumbnail (`…_v.jpg`) the notice lists, or None (IIIF manifests show it)."""
+    for path, _own in _paths(base, fields):
+        if _THUMBNAIL.search(path):
+            return image_url(path, image_base)
+    return None

@@ -12,15 +12,15 @@ against the official XSD in tests/formats/test_lido.py. LIDO 1.1 rather than 1.0
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from .links import LICENCE_OUVERTE
+from .links import IMAGE_BASE, LICENCE_OUVERTE
 from .notice import Notice
 from .dimensions import MeasurementSet
 from .profiles import PROFILES, PROVIDER, Actor, Description, Term, describe
-from .format import MetadataFormat
+from .format import MetadataFormat, Renderer, RenderOptions
 from .xmltext import attr as quoteattr, text as _e
-from .rights import label as rights_label
+from .rights import DEFAULT_RIGHTS, label as rights_label
 
 NAMESPACE = "http://www.lido-schema.org"
 SCHEMA = "http://www.lido-schema.org/schema/v1.1/lido-v1.1.xsd"
@@ -234,13 +234,20 @@ def render_description(d: Description) -> str:
             + "</lido:descriptiveMetadata>" + _administrative(d) + "</lido:lido>")
 
 
-def render(notice: Notice) -> str | None:
-    """The notice as one lido:lido element; None when it is not eligible (see profiles.describe)."""
+def render(notice: Notice, image_base: str = IMAGE_BASE) -> str | None:
+    """The notice as one lido:lido element; None when it is not eligible (see profiles.describe).
+    `image_base`: where its images live (RenderOptions.image_base, formats/links.py)."""
     if notice.base not in BASES:
         return None
-    description = describe(notice)
+    description = describe(notice, DEFAULT_RIGHTS, image_base)
     return render_description(description) if description is not None else None
 
 
+def with_options(options: RenderOptions) -> Renderer:
+    """`render` with the deployment's image base (RenderOptions.image_base)."""
+    return render if options.image_base == IMAGE_BASE else partial(render, image_base=options.image_base)
+
+
 assert BASES <= set(PROFILES)
-FORMAT = MetadataFormat(prefix="lido", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES)
+FORMAT = MetadataFormat(prefix="lido", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES,
+                        with_options=with_options)

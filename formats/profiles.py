@@ -16,7 +16,7 @@ from .bases import get_base
 from .dates import DateRange, parse_bounds, parse_date
 from .dimensions import MeasurementSet, parse_dimensions
 from .images import Image, notice_credits, notice_images
-from .links import notice_url
+from .links import IMAGE_BASE, notice_url
 from .notice import Notice
 from .rights import DEFAULT_RIGHTS, choose_rights
 
@@ -274,21 +274,23 @@ def data_provider(base: str, fields: Mapping[str, Any]) -> str:
 
 
 # The last description made: render_all renders one public notice to LIDO then EDM, which read it once.
-_LAST: list[tuple[Notice, str, Description | None] | None] = [None]
+_LAST: list[tuple[Notice, tuple[str, str], Description | None] | None] = [None]
 
 
-def describe(notice: Notice, default_rights: str = DEFAULT_RIGHTS) -> Description | None:
+def describe(notice: Notice, default_rights: str = DEFAULT_RIGHTS,
+             image_base: str = IMAGE_BASE) -> Description | None:
     """The notice's facts for the rich formats; None when its base has no profile or nothing names the object
-    (no title field, no object name: LIDO requires a title and EDM a title or description)."""
+    (no title field, no object name: LIDO requires a title and EDM a title or description). `image_base`:
+    where its images live (formats/links.py)."""
     last = _LAST[0]
-    if last is not None and last[0] is notice and last[1] == default_rights:
+    if last is not None and last[0] is notice and last[1] == (default_rights, image_base):
         return last[2]
-    description = _describe(notice, default_rights)
-    _LAST[0] = (notice, default_rights, description)
+    description = _describe(notice, default_rights, image_base)
+    _LAST[0] = (notice, (default_rights, image_base), description)
     return description
 
 
-def _describe(notice: Notice, default_rights: str) -> Description | None:
+def _describe(notice: Notice, default_rights: str, image_base: str = IMAGE_BASE) -> Description | None:
     profile = PROFILES.get(notice.base)
     if profile is None:
         return None
@@ -302,7 +304,7 @@ def _describe(notice: Notice, default_rights: str) -> Description | None:
     if not work_types and profile.default_work_type:
         work_types = (Term(profile.default_work_type),)
     credits = tuple(notice_credits(notice.base, fields))
-    images = tuple(notice_images(notice.base, fields, default_rights, list(credits)))
+    images = tuple(notice_images(notice.base, fields, default_rights, list(credits), image_base))
     rights = images[0].rights if images else choose_rights(credits, default_rights)
     date, date_display = _date(profile, fields)
     museo = _values(fields, "MUSEO")

@@ -13,6 +13,7 @@ from harvest.schedule import format_interval
 from harvest.urls import redact_url
 
 from store.backlog import render_pending
+from store.images import probe_pending, rewind
 from store.clock import utcnow
 from store.locks import PartnerBusy
 from store.partners import (PartnerNotFound, due_partners, get_partner, list_issues, list_partners, list_runs,
@@ -20,6 +21,7 @@ from store.partners import (PartnerNotFound, due_partners, get_partner, list_iss
 
 from ..harvesting import client_settings, harvest_partner
 from .common import one_line_errors, pop
+from .images import address_policy, probe_settings
 
 
 def _fail(error: Exception) -> None:
@@ -153,6 +155,7 @@ def run(name, full):
 def worker(once):
     """Run due and queued harvests, in a loop. Several workers share the partners safely."""
     db, settings = pop().db, pop().settings
+    image_cursor = None
     while True:
         with db.session() as session:
             names = due_partners(session, utcnow())
@@ -174,9 +177,16 @@ def worker(once):
         rendered = render_pending(db, budget=None if once else settings.worker_poll)
         if rendered:
             click.echo(f"renditions: {rendered} notices rendered")
+        # Then the images that wait for their size (IIIF), within the same kind of budget; the scan's cursor
+        # stays with this worker, so later loops only read the notices written since (store/images.py)
+        probed = probe_pending(db, budget=None if once else settings.worker_poll, cursor=image_cursor,
+                               settings=probe_settings(settings), policy=address_policy(settings))
+        image_cursor = rewind(probed.cursor) if probed.done else probed.cursor
+        if probed.probed:
+            click.echo(f"images: {probed.probed} probed ({probed.statuses})", err=True)
         if once:
             return
-        if not rendered:
+        if not rendered and not probed.probed:
             time.sleep(settings.worker_poll)
 
 

@@ -14,3 +14,5 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(exports)
     from ..console import register as register_console
     register_console(app)  # /admin/ (pages for people; CSRF-protected forms)
+    from .iiif import blueprint as iiif
+    app.register_blueprint(iiif)

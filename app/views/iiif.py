@@ -1,0 +1,79 @@
+"""/iiif/: IIIF Presentation 3.0 manifests of illustrated notices and the collections that list them (docs/iiif.md).
+
+Thin adapters over store/iiif.py. Every answer is readable from any origin (`Access-Control-Allow-Origin: *`:
+viewers run on other sites); manifests carry an ETag and answer 304 to a matching If-None-Match; a notice
+without a measured image is a 404 problem+json that says why.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, request
+
+from formats.bases import BASES
+from protocols.iiif.collection import base_collection, base_collection_url, root_collection
+from protocols.iiif.manifest import MEDIA_TYPE, Site
+from store.iiif import ILLUSTRATED_BASES, ManifestCache, collection_page, illustrated_bases, notice_manifest
+
+from .. import pop
+
+blueprint = Blueprint("iiif", __name__, url_prefix="/iiif")
+CORS = {"Access-Control-Allow-Origin": "*"}
+_caches: dict[int, ManifestCache] = {}  # one per app (tests build several)
+
+
+def _site() -> Site:
+    settings = pop().settings
+    options = pop().db.renderers.options
+    return Site(settings.base_url, settings.repository_identifier, options.image_base, options.edm_default_rights)
+
+
+def _json(document: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(document), content_type=MEDIA_TYPE, headers={**CORS, **(headers or {})})
+
+
+def _problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return Response(orjson.dumps(body), status=status, content_type="application/problem+json", headers=CORS)
+
+
+@blueprint.get("/<base>/<path:ref>/manifest")
+@blueprint.get("/<base>/<path:ref>/manifest.json")
+def manifest(base: str, ref: str) -> Response:
+    if base not in ILLUSTRATED_BASES:
+        return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
+    cache = _caches.setdefault(id(pop()), ManifestCache())
+    with pop().db.session() as session:
+        answer = notice_manifest(session, base, ref, _site(), cache)
+    if answer is None:
+        return _problem(404, "No such notice", f"no live notice {ref!r} in {base}")
+    if answer.body is None:
+        return _problem(404, "No manifest", f"{base} {ref}: {answer.reason}", images_not_measured=answer.left_out)
+    etag = f'"{answer.etag}"'
+    headers = {**CORS, "ETag": etag, "Cache-Control": "public, max-age=300",
+               "X-Images-Not-Measured": str(answer.left_out)}
+    if etag in request.headers.get("If-None-Match", "") or request.headers.get("If-None-Match") == "*":
+        return Response(status=304, headers=headers)
+    return Response(answer.body, content_type=MEDIA_TYPE, headers=headers)
+
+
+@blueprint.get("/collection")
+@blueprint.get("/collection.json")
+def collection() -> Response:
+    return _json(root_collection(pop().settings.base_url, illustrated_bases()))
+
+
+@blueprint.get("/<base>/collection")
+@blueprint.get("/<base>/collection.json")
+def base_page(base: str) -> Response:
+    if base not in ILLUSTRATED_BASES:
+        return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
+    after = request.args.get("after") or None
+    site, size = _site(), pop().settings.iiif_collection_page_size
+    with pop().db.session() as session:
+        manifests, next_after = collection_page(session, base, size, after, site)
+    document = base_collection(site.public_url, base, BASES[base].label, manifests, after, next_after)
+    headers = {"Link": f'<{base_collection_url(site.public_url, base, next_after)}>; rel="next"'} \
+        if next_after else {}
+    return _json(document, headers)
