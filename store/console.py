@@ -138,15 +138,20 @@ def issue_reasons(session: Session, run_id: int, limit: int = 50) -> list[tuple[
         .order_by(count.desc(), HarvestIssue.reason).limit(limit))]
 
 
-def iter_issues(session: Session, run_id: int, *, reason: str = "", batch: int = 500) -> Iterator[HarvestIssue]:
-    """Every issue of a run in id order, read in keyset batches (memory stays flat for a CSV download)."""
+def iter_issues(session: Session, run_id: int, *, reason: str = "", batch: int = 1000) -> Iterator[tuple]:
+    """Every issue of a run as (id, identifier, reason, created, raw), in id order, read in keyset batches
+    of plain rows (memory stays flat for a CSV download, and no ORM object is built per record)."""
+    columns = (HarvestIssue.id, HarvestIssue.identifier, HarvestIssue.reason, HarvestIssue.created, HarvestIssue.raw)
+    query = select(*columns).where(HarvestIssue.run_id == run_id).order_by(HarvestIssue.id).limit(batch)
+    if reason:
+        query = query.where(HarvestIssue.reason == reason)
     after = 0
     while True:
-        page = issue_page(session, run_id, reason=reason, after=after, limit=batch)
-        yield from page.issues
-        if page.newer is None:
+        rows = session.execute(query.where(HarvestIssue.id > after)).all()
+        yield from rows
+        if len(rows) < batch:
             return
-        after = page.newer
+        after = rows[-1][0]
 
 
 @dataclass(frozen=True)
@@ -159,10 +164,14 @@ class Overview:
 
 
 def store_overview(session: Session) -> Overview:
-    def grouped(column):
-        rows = session.execute(select(column, NoticeRow.deleted, func.count()).group_by(column, NoticeRow.deleted))
-        return {(key, deleted): n for key, deleted, n in rows}
-
+    """One grouped read of the notice table (per base, source and deleted), the backlog, the latest build."""
+    notices: dict[tuple[str, bool], int] = {}
+    sources: dict[tuple[str, bool], int] = {}
+    rows = session.execute(select(NoticeRow.base, NoticeRow.source, NoticeRow.deleted, func.count())
+                           .group_by(NoticeRow.base, NoticeRow.source, NoticeRow.deleted))
+    for base, source, deleted, n in rows:
+        notices[base, deleted] = notices.get((base, deleted), 0) + n
+        sources[source, deleted] = sources.get((source, deleted), 0) + n
     latest, files = session.execute(select(func.max(ExportSnapshot.generated_at), func.count())
                                     .select_from(ExportSnapshot)).one()
-    return Overview(grouped(NoticeRow.base), grouped(NoticeRow.source), backlog_size(session), latest, files)
+    return Overview(notices, sources, backlog_size(session), latest, files)

@@ -76,9 +76,8 @@ def _csv_rows(rows) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180 quoting: reasons and XML hold commas, quotes and newlines
     writer.writerow(["id", "identifier", "reason", "created", "raw"])
-    for issue in rows:
-        writer.writerow([issue.id, issue.identifier or "", issue.reason, issue.created.isoformat() + "Z",
-                         issue.raw or ""])
+    for issue_id, identifier, reason, created, raw in rows:
+        writer.writerow([issue_id, identifier or "", reason, created.isoformat() + "Z", raw or ""])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -1,0 +1,118 @@
+"""Benchmark: every page of the console (/admin/) with 100 partners and 10,000 runs in PostgreSQL.
+
+Rows are generated in SQL (100 partners, 100 runs each, 2,000 quarantined records in the busiest partner's
+last run, 200,000 notices of which 100,000 belong to partners), then each page is fetched N times through
+the app (Flask's test client, signed in with an admin token) and the median and p95 are printed per page.
+
+    .venv/bin/python -m bench.console [--repeat 30] [--keep]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+from .common import fresh_database
+
+BUDGET_MS = 200.0
+
+ROWS = """
+INSERT INTO partner (name, url, metadata_prefix, sets, base, mapping, interval_seconds, enabled, notes, created,
+                     updated, next_run_at, full_next)
+SELECT 'partner-' || lpad(n::text, 3, '0'), 'https://oai' || n || '.example/oai', 'pop', '[]', 'joconde', 'pop',
+       86400, n % 10 <> 0, '', now(), now(), now() + interval '1 day', false
+FROM generate_series(1, 100) AS n;
+
+INSERT INTO harvest_run (partner_id, status, "full", started, finished, pages, created, updated, unchanged, deleted,
+                         quarantined)
+SELECT p.id, CASE WHEN r = 100 AND p.id % 7 = 0 THEN 'failed' WHEN r = 100 AND p.id % 11 = 0 THEN 'incomplete'
+                  ELSE 'succeeded' END,
+       r = 1, now() - (101 - r) * interval '1 day', now() - (101 - r) * interval '1 day' + (r % 17 + 3) * interval '1 minute',
+       r % 9 + 1, (r * 37) % 500, (r * 53) % 300, 1000, r % 5, r % 13
+FROM partner p CROSS JOIN generate_series(1, 100) AS r;
+
+INSERT INTO harvest_issue (run_id, partner_id, identifier, reason, raw, created)
+SELECT (SELECT max(id) FROM harvest_run WHERE partner_id = 1), 1, 'oai:oai1.example:' || n,
+       CASE WHEN n % 3 = 0 THEN 'broken XML: mismatched tag' ELSE 'invalid notice: TICO: missing' END,
+       '<record><header><identifier>oai:oai1.example:' || n || '</identifier><datestamp>2026-01-01</datestamp>'
+       || '</header><metadata>' || repeat('<x>text</x>', 50) || '</metadata></record>', now()
+FROM generate_series(1, 2000) AS n;
+
+INSERT INTO notice (base, ref, fields, producer, producer_slug, source, content_hash, fields_hash, created, datestamp,
+                    deleted, rendered)
+SELECT (ARRAY['joconde','merimee','palissy','memoire','mnr','museo','autor','enluminures'])[n % 8 + 1],
+       'R' || lpad(n::text, 9, '0'), '{}', 'producer', 'producer',
+       CASE WHEN n % 2 = 0 THEN 'local' ELSE 'partner-' || lpad((n % 100 + 1)::text, 3, '0') END,
+       md5(n::text), md5(n::text), now(), now(), n % 50 = 0, n % 40 <> 0
+FROM generate_series(1, 200000) AS n;
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--keep", action="store_true")
+    options = parser.parse_args()
+    with fresh_database("pop_bench_console", keep=options.keep) as url:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+            connection.execute(ROWS)
+            connection.execute("VACUUM ANALYZE")  # what autovacuum does to a live store: visibility maps, statistics
+        measure(url, options.repeat)
+
+
+def measure(url: str, repeat: int) -> None:
+    from app import create_app
+    from app.settings import Settings
+    from store.tokens import create_token
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings.from_env({"DATABASE_URL": url, "POP_SECRET_KEY": "bench", "POP_ENV": "production",
+                                      "POP_EXPORT_DIR": str(Path(folder) / "exports")}, instance_path=folder)
+        app = create_app(settings)
+        db = app.extensions["pop"].db
+        with db.session() as session:
+            token = create_token(session, "bench", "admin")
+            run_id = session.execute(__import__("sqlalchemy").text(
+                "SELECT max(id) FROM harvest_run WHERE partner_id = 1")).scalar_one()
+        client = app.test_client()
+        import re
+        form = client.get("/admin/sign-in").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        assert client.post("/admin/sign-in", data={"token": token, "csrf_token": csrf}).status_code == 302
+        issue_after = 1000
+        pages = {
+            "overview": "/admin/",
+            "partners": "/admin/partners/",
+            "partners sorted, filtered": "/admin/partners/?sort=last_run&order=desc&status=attention",
+            "partner (charts, 100 runs)": "/admin/partners/partner-001",
+            "edit form": "/admin/partners/partner-001/edit",
+            "delete confirmation": "/admin/partners/partner-001/delete",
+            "run (2,000 issues, page 1)": f"/admin/partners/partner-001/runs/{run_id}",
+            "run, keyset page 21": f"/admin/partners/partner-001/runs/{run_id}?after={issue_after}",
+            "run, filtered by reason": f"/admin/partners/partner-001/runs/{run_id}?reason=broken+XML:+mismatched+tag",
+            "issues CSV (2,000)": f"/admin/partners/partner-001/runs/{run_id}/issues.csv",
+        }
+        print(f"{'page':32} {'median ms':>10} {'p95 ms':>8}  status")
+        worst = 0.0
+        for name, path in pages.items():
+            times = []
+            for _ in range(repeat + 2):
+                start = time.perf_counter()
+                response = client.get(path)
+                response.get_data()
+                times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+            times = sorted(times[2:])  # the first two warm caches and templates
+            median, p95 = statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+            worst = max(worst, p95)
+            print(f"{name:32} {median:10.1f} {p95:8.1f}  {'ok' if p95 < BUDGET_MS else 'OVER BUDGET'}")
+        db.dispose()
+        print(f"worst p95: {worst:.1f} ms (budget {BUDGET_MS:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
