@@ -1,9 +1,10 @@
-"""The storage side of IIIF: a notice's manifest as bytes with its ETag (built from the public notice and the
-measured images, cached per notice in the process), and the pages of a base's collection.
+"""The storage side of IIIF: a notice's manifest as bytes with its ETag, and the pages of a base's collection.
 
-A manifest depends on the notice's datestamp (what we publish of it) and on its measured images; the cache key
-holds both, so a re-probed image or a changed notice builds a new manifest, and an unchanged one is a dict hit
-after two indexed reads (the notice, its images' facts).
+A manifest depends on what we publish of the notice (its `content_hash`, `licence` and `source`; its
+`datestamp` moves with them) and on the facts of its measured images. Built manifests are kept per process in a
+`ManifestCache` bounded in bytes, with the notice's image URLs and the facts they were built from; a request for
+a cached one is **one statement** (the notice's version joined to the current facts of those URLs) and a byte
+copy. When either differs, the notice is read in full and its manifest built again (two statements).
 """
 from __future__ import annotations
 
@@ -11,23 +12,40 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Iterable
 
 import orjson
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, and_, bindparam, select
+from sqlalchemy.engine import Row
 
 from formats.bases import get_base
 from formats.images import IMAGE_FIELDS, notice_images
+from formats.notice import Notice
 from formats.profiles import describe
 from formats.registry import public_notice
+from harvest.image_probe import MEASURED
 from protocols.iiif.manifest import Site, build_manifest
 
+from .db import Database
 from .images import measured_images
-from .models import NoticeRow
-from .notices import row_to_notice
+from .models import ImageRow, NoticeRow
 
 ILLUSTRATED_BASES = tuple(IMAGE_FIELDS)  # the bases whose notices link images
-SCAN_FACTOR = 20  # a collection page reads at most this many notices per manifest it lists
+CACHE_BYTES = 32 * 2**20  # the manifests a process keeps (a demo manifest is 3-6 KB: several thousand)
+ENTRY_OVERHEAD = 600  # bytes an entry costs besides its body and URLs (key, tuples, answer)
+SCAN_BATCH = 200  # notices a collection page reads at a time
+SCAN_LIMIT = 5000  # notices a collection page reads at most (a base with few measured images: partial pages)
+
+_N, _I = NoticeRow.__table__.c, ImageRow.__table__.c
+_LIVE = (_N.base == bindparam("base"), _N.ref == bindparam("ref"), _N.deleted.is_(False))
+_VERSION = (_N.id, _N.datestamp, _N.content_hash, _N.licence, _N.source)
+_FACTS = (_I.url, _I.media_type, _I.width, _I.height)
+# A cached manifest's check: the notice's version, with the current facts of the URLs it was built from
+_CHECK = select(*_VERSION, *_FACTS).select_from(NoticeRow.__table__.outerjoin(
+    ImageRow.__table__, and_(_I.url.in_(bindparam("urls", expanding=True)), _I.status == MEASURED))).where(*_LIVE)
+_NOTICE = select(*_VERSION, _N.base, _N.ref, _N.fields).where(*_LIVE)
+
+Facts = tuple[tuple[str, str | None, int, int], ...]  # (url, media type, width, height), sorted by URL
 
 
 @dataclass(frozen=True)
@@ -38,44 +56,81 @@ class ManifestAnswer:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class _Entry:
+    version: tuple  # the notice's (id, datestamp, content_hash, licence, source)
+    urls: tuple[str, ...]  # the images it links
+    facts: Facts  # of those measured when it was built
+    answer: ManifestAnswer
+
+    @property
+    def weight(self) -> int:
+        return ENTRY_OVERHEAD + len(self.answer.body or b"") + sum(len(u) for u in self.urls)
+
+
 class ManifestCache:
-    """The last `size` manifests built, by notice; thread-safe (a web worker's threads share it)."""
+    """The manifests last built, by (base, REF), least recently used dropped beyond `max_bytes`; thread-safe
+    (a worker's threads share it)."""
 
-    def __init__(self, size: int = 4096):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+    def __init__(self, max_bytes: int = CACHE_BYTES):
+        self.max_bytes, self.bytes = max_bytes, 0
+        self._items: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def get(self, key: tuple, version: tuple) -> ManifestAnswer | None:
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: tuple[str, str]) -> _Entry | None:
         with self._lock:
-            item = self._items.get(key)
-            if item is None or item[0] != version:
-                return None
-            self._items.move_to_end(key)
-            return item[1]
+            entry = self._items.get(key)
+            if entry is not None:
+                self._items.move_to_end(key)
+            return entry
 
-    def put(self, key: tuple, version: tuple, answer: ManifestAnswer) -> None:
+    def put(self, key: tuple[str, str], entry: _Entry) -> None:
         with self._lock:
-            self._items[key] = (version, answer)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.bytes -= old.weight
+            self._items[key] = entry
+            self.bytes += entry.weight
+            while self.bytes > self.max_bytes and len(self._items) > 1:
+                self.bytes -= self._items.popitem(last=False)[1].weight
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
 
 
-def notice_manifest(session: Session, base: str, ref: str, site: Site,
+def reader(db: Database) -> Engine:
+    """The engine manifests and collections read through: autocommit (each read is one or two statements, and
+    spares the BEGIN/ROLLBACK round trips on PostgreSQL); shares the database's pool."""
+    return db.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _facts(rows: Iterable[Row]) -> Facts:
+    return tuple(sorted((r.url, r.media_type, r.width, r.height) for r in rows if r.url is not None))
+
+
+def notice_manifest(connection: Connection, base: str, ref: str, site: Site,
                     cache: ManifestCache | None = None) -> ManifestAnswer | None:
-    """The manifest of a live notice (None: no such notice)."""
-    row = session.execute(select(NoticeRow).where(NoticeRow.base == base, NoticeRow.ref == ref,
-                                                  NoticeRow.deleted.is_(False))).scalar_one_or_none()
+    """The manifest of a live notice (None: no such notice); see the module for what is read."""
+    key = (base, ref)
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None:
+        rows = connection.execute(_CHECK, {"base": base, "ref": ref, "urls": list(entry.urls)}).all()
+        if not rows:
+            return None
+        if tuple(rows[0][:5]) == entry.version and _facts(rows) == entry.facts:
+            return entry.answer
+    row = connection.execute(_NOTICE, {"base": base, "ref": ref}).first()
     if row is None:
         return None
-    public = public_notice(row_to_notice(row))
-    urls = [image.url for image in notice_images(public.base, public.fields, image_base=site.image_base)]
-    measured = measured_images(session, urls)
-    version = (row.datestamp, tuple(sorted((u, m.width, m.height, m.media_type) for u, m in measured.items())))
-    key = (base, ref)
-    if cache is not None:
-        hit = cache.get(key, version)
-        if hit is not None:
-            return hit
+    public = public_notice(Notice(base=row.base, ref=row.ref, fields=row.fields, source=row.source,
+                                  licence=row.licence, id=row.id, datestamp=row.datestamp))
+    urls = tuple(image.url for image in notice_images(public.base, public.fields, image_base=site.image_base))
+    measured = measured_images(connection, urls)
     manifest = build_manifest(public, measured, site)
     if manifest.json is None:
         answer = ManifestAnswer(None, None, manifest.left_out, manifest.reason)
@@ -83,37 +138,47 @@ def notice_manifest(session: Session, base: str, ref: str, site: Site,
         body = orjson.dumps(manifest.json)
         answer = ManifestAnswer(body, hashlib.sha256(body).hexdigest()[:32], manifest.left_out)
     if cache is not None:
-        cache.put(key, version, answer)
+        facts = tuple(sorted((m.url, m.media_type, m.width, m.height) for m in measured.values()))
+        cache.put(key, _Entry(tuple(row[:5]), urls, facts, answer))
     return answer
 
 
-def collection_page(session: Session, base: str, size: int, after: str | None,
+def _title(public: Notice, site: Site) -> str:
+    description = describe(public, site.default_rights, site.image_base)
+    return description.titles[0] if description else public.ref
+
+
+def collection_page(connection: Connection, base: str, size: int, after: str | None,
                     site: Site) -> tuple[list[tuple[str, str]], str | None]:
     """One page of a base's manifests, by REF after `after`: ([(REF, title)], the REF the next page starts
-    after, or None at the end). Lists the notices with at least one measured image."""
+    after, or None at the end). Lists the notices with at least one measured image. It looks one notice past the
+    page, so the last page links no next page (SCAN_LIMIT aside: a page that read that many notices ends where
+    it stopped, and the next one goes on from there)."""
     found: list[tuple[str, str]] = []
     last, scanned = after, 0
-    while len(found) < size and scanned < size * SCAN_FACTOR:
-        query = select(NoticeRow).where(NoticeRow.base == base, NoticeRow.deleted.is_(False))
+    while scanned < SCAN_LIMIT:
+        query = select(_N.base, _N.ref, _N.fields, _N.source, _N.licence).where(
+            _N.base == base, _N.deleted.is_(False))
         if last is not None:
-            query = query.where(NoticeRow.ref > last)
-        rows = session.execute(query.order_by(NoticeRow.ref).limit(size)).scalars().all()
-        if not rows:
+            query = query.where(_N.ref > last)
+        rows = connection.execute(query.order_by(_N.ref).limit(SCAN_BATCH)).all()
+        publics = [public_notice(Notice(base=r.base, ref=r.ref, fields=r.fields, source=r.source,
+                                        licence=r.licence)) for r in rows]
+        urls = {p.ref: [i.url for i in notice_images(p.base, p.fields, image_base=site.image_base)] for p in publics}
+        measured = measured_images(connection, [u for group in urls.values() for u in group])
+        for public in publics:
+            if any(u in measured for u in urls[public.ref]):
+                if len(found) == size:  # one more exists: this page is full and a next one is not empty
+                    return found, found[-1][0]
+                found.append((public.ref, _title(public, site)))
+        scanned += len(rows)
+        if len(rows) < SCAN_BATCH:
             return found, None
-        for row in rows:
-            scanned, last = scanned + 1, row.ref
-            public = public_notice(row_to_notice(row))
-            urls = [i.url for i in notice_images(public.base, public.fields, image_base=site.image_base)]
-            if urls and measured_images(session, urls):
-                description = describe(public, site.default_rights, site.image_base)
-                found.append((row.ref, description.titles[0] if description else row.ref))
-                if len(found) >= size:
-                    break
-        if len(rows) < size and len(found) < size:
-            return found, None
+        last = rows[-1].ref
     return found, last
 
 
 def illustrated_bases() -> list[tuple[str, str]]:
     """(name, label) of the bases whose notices may have manifests."""
     return [(name, get_base(name).label) for name in ILLUSTRATED_BASES]
+

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import Connection, bindparam, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -112,12 +112,16 @@ def record_probes(session: Session, probes: Iterable[Probe]) -> int:
     return len(values)
 
 
-def measured_images(session: Session, urls: Sequence[str]) -> Mapping[str, MeasuredImage]:
-    """The measured ones among `urls`: {url: MeasuredImage}."""
+_I = ImageRow.__table__.c
+_MEASURED = select(_I.url, _I.media_type, _I.width, _I.height).where(
+    _I.url.in_(bindparam("urls", expanding=True)), _I.status == MEASURED)
+
+
+def measured_images(connection: Connection | Session, urls: Sequence[str]) -> Mapping[str, MeasuredImage]:
+    """The measured ones among `urls`: {url: MeasuredImage} (a Core statement: manifests read it per request)."""
     if not urls:
         return {}
-    rows = session.execute(select(ImageRow.url, ImageRow.media_type, ImageRow.width, ImageRow.height).where(
-        ImageRow.url.in_(list(urls)), ImageRow.status == MEASURED)).all()
+    rows = connection.execute(_MEASURED, {"urls": list(urls)}).all()
     return {url: MeasuredImage(url, media, width, height) for url, media, width, height in rows}
 
 

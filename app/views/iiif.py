@@ -6,27 +6,41 @@ without a measured image is a 404 problem+json that says why.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy import Engine
 
 from formats.bases import BASES
 from protocols.iiif.collection import base_collection, base_collection_url, root_collection
 from protocols.iiif.manifest import MEDIA_TYPE, Site
-from store.iiif import ILLUSTRATED_BASES, ManifestCache, collection_page, illustrated_bases, notice_manifest
+from store.iiif import ILLUSTRATED_BASES, ManifestCache, collection_page, illustrated_bases, notice_manifest, reader
 
 from .. import pop
 
 blueprint = Blueprint("iiif", __name__, url_prefix="/iiif")
 CORS = {"Access-Control-Allow-Origin": "*"}
-_caches: dict[int, ManifestCache] = {}  # one per app (tests build several)
 
 
-def _site() -> Site:
-    settings = pop().settings
-    options = pop().db.renderers.options
-    return Site(settings.base_url, settings.repository_identifier, options.image_base, options.edm_default_rights)
+@dataclass(frozen=True)
+class _Iiif:
+    """What every IIIF request of an app reads, made once (manifests are a hot path)."""
+
+    site: Site
+    engine: Engine
+    cache: ManifestCache
+
+
+def _iiif() -> _Iiif:
+    state = current_app.extensions.get("iiif")
+    if state is None:
+        settings, db = pop().settings, pop().db
+        options = db.renderers.options
+        site = Site(settings.base_url, settings.repository_identifier, options.image_base, options.edm_default_rights)
+        state = current_app.extensions["iiif"] = _Iiif(site, reader(db), ManifestCache())
+    return state
 
 
 def _json(document: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -43,9 +57,9 @@ def _problem(status: int, title: str, detail: str, **extra: Any) -> Response:
 def manifest(base: str, ref: str) -> Response:
     if base not in ILLUSTRATED_BASES:
         return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
-    cache = _caches.setdefault(id(pop()), ManifestCache())
-    with pop().db.session() as session:
-        answer = notice_manifest(session, base, ref, _site(), cache)
+    iiif = _iiif()
+    with iiif.engine.connect() as connection:
+        answer = notice_manifest(connection, base, ref, iiif.site, iiif.cache)
     if answer is None:
         return _problem(404, "No such notice", f"no live notice {ref!r} in {base}")
     if answer.body is None:
@@ -53,7 +67,8 @@ def manifest(base: str, ref: str) -> Response:
     etag = f'"{answer.etag}"'
     headers = {**CORS, "ETag": etag, "Cache-Control": "public, max-age=300",
                "X-Images-Not-Measured": str(answer.left_out)}
-    if etag in request.headers.get("If-None-Match", "") or request.headers.get("If-None-Match") == "*":
+    match = request.headers.get("If-None-Match")
+    if match and (match == "*" or etag in match):
         return Response(status=304, headers=headers)
     return Response(answer.body, content_type=MEDIA_TYPE, headers=headers)
 
@@ -61,7 +76,7 @@ def manifest(base: str, ref: str) -> Response:
 @blueprint.get("/collection")
 @blueprint.get("/collection.json")
 def collection() -> Response:
-    return _json(root_collection(pop().settings.base_url, illustrated_bases()))
+    return _json(root_collection(_iiif().site.public_url, illustrated_bases()))
 
 
 @blueprint.get("/<base>/collection")
@@ -70,10 +85,10 @@ def base_page(base: str) -> Response:
     if base not in ILLUSTRATED_BASES:
         return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
     after = request.args.get("after") or None
-    site, size = _site(), pop().settings.iiif_collection_page_size
-    with pop().db.session() as session:
-        manifests, next_after = collection_page(session, base, size, after, site)
-    document = base_collection(site.public_url, base, BASES[base].label, manifests, after, next_after)
-    headers = {"Link": f'<{base_collection_url(site.public_url, base, next_after)}>; rel="next"'} \
+    iiif, size = _iiif(), pop().settings.iiif_collection_page_size
+    with iiif.engine.connect() as connection:
+        manifests, next_after = collection_page(connection, base, size, after, iiif.site)
+    document = base_collection(iiif.site.public_url, base, BASES[base].label, manifests, after, next_after)
+    headers = {"Link": f'<{base_collection_url(iiif.site.public_url, base, next_after)}>; rel="next"'} \
         if next_after else {}
     return _json(document, headers)

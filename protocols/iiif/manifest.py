@@ -12,11 +12,12 @@ decides); a harvested notice carries only what its partner states (its `licence`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
-from urllib.parse import quote, urlencode
+from functools import lru_cache
+from typing import Any, Mapping, Protocol, Sequence
+from urllib.parse import quote, quote_plus
 
 from formats.bases import get_base
-from formats.images import notice_credits, notice_images, notice_thumbnail
+from formats.images import Image, notice_credits, notice_images, notice_thumbnail
 from formats.links import IMAGE_BASE, manifest_url, notice_url
 from formats.notice import LOCAL_SOURCE, Notice
 from formats.profiles import data_provider, describe
@@ -72,34 +73,45 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=None)
+def _field_order(base: str) -> dict[str, tuple[int, str]]:
+    """Each field of a base: its place in the dictionary and its label (read once per base)."""
+    return {f.code: (n, f.label) for n, f in enumerate(get_base(base).fields)}
+
+
 def metadata(public: Notice) -> list[dict[str, Any]]:
     """The notice's published text fields, in dictionary order, as label/value pairs."""
+    order = _field_order(public.base)
     entries = []
-    for f in get_base(public.base).fields:
-        values = _texts(public.fields.get(f.code))
+    for code, value in public.fields.items():
+        known = order.get(code)
+        values = _texts(value) if known is not None else None
         if values:
-            entries.append({"label": fr(f.label), "value": {"fr": values}})
-    return entries
+            entries.append((known[0], {"label": fr(known[1]), "value": {"fr": values}}))
+    return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
 
 
-def _rights(public: Notice, site: Site) -> tuple[str | None, list[str]]:
+def _rights(public: Notice, images: Sequence[Image]) -> tuple[str | None, list[str]]:
     credits = notice_credits(public.base, public.fields)
     if public.source != LOCAL_SOURCE:
-        return partner_rights(getattr(public, "licence", None), credits), credits
-    images = notice_images(public.base, public.fields, site.default_rights, credits, site.image_base)
+        return partner_rights(public.licence, credits), credits
     return (images[0].rights if images else None), credits
 
 
+@lru_cache(maxsize=None)
+def _see_also_formats(base: str) -> tuple[tuple[str, str], ...]:
+    """(prefix, namespace) of the formats of SEE_ALSO_FORMATS that render the base."""
+    return tuple((prefix, FORMATS[prefix].namespace) for prefix in SEE_ALSO_FORMATS
+                 if prefix in FORMATS and FORMATS[prefix].supports(base))
+
+
 def _see_also(public: Notice, site: Site) -> list[dict[str, Any]]:
-    identifier = f"oai:{site.repository_identifier}:{public.base}:{public.ref}"
-    links = []
-    for prefix in SEE_ALSO_FORMATS:
-        fmt = FORMATS.get(prefix)
-        if fmt is None or not fmt.supports(public.base):
-            continue
-        query = urlencode({"verb": "GetRecord", "metadataPrefix": prefix, "identifier": identifier})
-        links.append({"id": f"{site.public_url}/oai?{query}", "type": "Dataset", "format": "text/xml",
-                      "profile": fmt.namespace, "label": fr(f"{prefix} (OAI-PMH GetRecord)")})
+    # urlencode's own encoding of the three arguments, the identifier quoted once for every format
+    identifier = quote_plus(f"oai:{site.repository_identifier}:{public.base}:{public.ref}")
+    links: list[dict[str, Any]] = [
+        {"id": f"{site.public_url}/oai?verb=GetRecord&metadataPrefix={prefix}&identifier={identifier}",
+         "type": "Dataset", "format": "text/xml", "profile": namespace, "label": fr(f"{prefix} (OAI-PMH GetRecord)")}
+        for prefix, namespace in _see_also_formats(public.base)]
     links.append({"id": f"{site.public_url}/exports/{quote(public.base)}.json", "type": "Dataset",
                   "format": "application/json", "label": fr(f"export JSON de la base {public.base}")})
     return links
@@ -118,19 +130,21 @@ def _canvas(manifest_id: str, position: int, url: str, image: Measured, label: s
 
 def build_manifest(public: Notice, measured: Mapping[str, Measured], site: Site) -> Manifest:
     """The manifest of a public notice (see the module); `measured`: the measured images, by URL."""
-    images = notice_images(public.base, public.fields, site.default_rights, image_base=site.image_base)
+    description = describe(public, site.default_rights, site.image_base)
+    # describe lists the images as notice_images does (same rights, credits and base): read them once
+    images = description.images if description else \
+        notice_images(public.base, public.fields, site.default_rights, image_base=site.image_base)
     if not images:
         return Manifest(None, 0, NO_IMAGE)
     painted = [(image.url, measured[image.url]) for image in images if image.url in measured]
     left_out = len(images) - len(painted)
     if not painted:
         return Manifest(None, left_out, NOT_MEASURED)
-    description = describe(public, site.default_rights, site.image_base)
     title = description.titles[0] if description else public.ref
     manifest_id = manifest_url(site.public_url, public.base, public.ref)
     page = notice_url(public.base, public.ref)
     provider = description.data_provider if description else data_provider(public.base, public.fields)
-    rights, credits = _rights(public, site)
+    rights, credits = _rights(public, images)
     manifest: dict[str, Any] = {"@context": CONTEXT, "id": manifest_id, "type": "Manifest", "label": fr(title)}
     summary = description.descriptions[0] if description and description.descriptions else None
     if summary:
