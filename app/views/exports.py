@@ -27,7 +27,7 @@ from werkzeug.wsgi import wrap_file
 from formats.bases import get_base, iter_bases
 from formats.links import LICENCE_OUVERTE
 from protocols.export.query import ExportProblem, ExportQuery, parse_query
-from protocols.export.writers import EXPORT_FORMATS, GZIP_MEDIA_TYPE, gzip_stream, make_encoder
+from protocols.export.writers import GZIP_MEDIA_TYPE, formats_of, gzip_stream, make_encoder
 from store.exports.reader import export_chunks
 from store.exports.snapshots import snapshot, snapshots
 from store.stats import published_counts
@@ -74,15 +74,17 @@ def catalog() -> dict:
     entries = []
     for base in iter_bases():
         downloads = []
-        for fmt in EXPORT_FORMATS.values():
+        for fmt in formats_of(base):
             row = built.get((base.name, fmt.name))
             url = f"{base_url}/exports/{fmt.filename(base.name)}"
             downloads.append({
-                "format": fmt.name, "media_type": fmt.media_type, "url": url, "gzip_url": url + ".gz",
+                "format": fmt.name, "media_type": fmt.media_type, "url": url,
+                "gzip_url": url + ".gz" if fmt.gzip_twin else None,
                 "snapshot": row is not None,
                 "records": row.records if row else counts.get(base.name, 0),
                 "bytes": row.bytes if row else None, "sha256": row.sha256 if row else None,
-                "gzip_bytes": row.gzip_bytes if row else None, "gzip_sha256": row.gzip_sha256 if row else None,
+                "gzip_bytes": row.gzip_bytes if row and fmt.gzip_twin else None,
+                "gzip_sha256": row.gzip_sha256 if row and fmt.gzip_twin else None,
                 "last_modified": _iso(row.generated_at) if row else None,
                 "high_water": _iso(row.high_water) if row else None,
             })

@@ -92,6 +92,11 @@ def parse_name(name: str) -> tuple[Base, str, bool]:
         raise ExportProblem(404, "No such export",
                             f"{name!r} is not an export: expected {{base}}.{{{extensions}}}[.gz] "
                             f"with a base among {', '.join(BASES)}")
+    if gzip and not fmt.gzip_twin:
+        raise ExportProblem(404, "No such export", f"{name!r}: {fmt.name} exports have no .gz (compressed inside "
+                                                   f"already): ask for {stem!r}")
+    if not fmt.applies_to(BASES[base_name]):
+        raise ExportProblem(404, "No such export", f"{base_name} has no {fmt.name} export (see /exports/)")
     return BASES[base_name], fmt.name, gzip
 
 

@@ -70,7 +70,8 @@ def sweep_temporary(directory: str | Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class SnapshotFile:
-    """One written snapshot (a base in one format) and its gzip twin."""
+    """One written snapshot (a base in one format) and its gzip twin (none for a format without one, such as
+    Parquet: `gzip_path` and `gzip_sha256` empty, `gzip_bytes` 0)."""
 
     base: str
     format: str
@@ -103,41 +104,48 @@ class _HashingFile:
 class _Output:
     """One snapshot file and its gzip twin, being written under temporary names."""
 
-    def __init__(self, directory: Path, name: str, encoder: Encoder, level: int):
+    def __init__(self, directory: Path, name: str, encoder: Encoder, level: int, twin: bool = True):
         self.encoder = encoder
         self.final = directory / name
         self.final_gz = directory / (name + ".gz")
         self.temp = temporary_path(directory, name)
         self.temp_gz = temporary_path(directory, name + ".gz")
         self.plain = open(self.temp, "wb")
-        self.gz_file = _HashingFile(open(self.temp_gz, "wb"))
+        self.gz_file = _HashingFile(open(self.temp_gz, "wb")) if twin else None
         # mtime=0 and no file name: the same content always gives the same .gz bytes (and sha256).
-        self.gz = gzip.GzipFile(filename="", fileobj=self.gz_file, mode="wb", compresslevel=level, mtime=0)
+        self.gz = (gzip.GzipFile(filename="", fileobj=self.gz_file, mode="wb", compresslevel=level, mtime=0)
+                   if twin else None)
         self.sha256 = hashlib.sha256()
         self.size = 0
+
+    def _handles(self) -> list:
+        return [self.plain] + ([self.gz_file.handle] if self.gz_file else [])
 
     def add(self, data: bytes) -> None:
         self.sha256.update(data)
         self.size += len(data)
         self.plain.write(data)
-        self.gz.write(data)
+        if self.gz:
+            self.gz.write(data)
 
     def close(self) -> None:
-        self.gz.close()
-        for handle in (self.plain, self.gz_file.handle):
+        if self.gz:
+            self.gz.close()
+        for handle in self._handles():
             handle.flush()
             os.fsync(handle.fileno())
             handle.close()
 
     def discard(self) -> None:
-        for handle in (self.plain, self.gz_file.handle):
+        for handle in self._handles():
             handle.close()
         for path in (self.temp, self.temp_gz):
             path.unlink(missing_ok=True)
 
     def commit(self) -> None:
         os.replace(self.temp, self.final)
-        os.replace(self.temp_gz, self.final_gz)
+        if self.gz_file:
+            os.replace(self.temp_gz, self.final_gz)
 
 
 def write_snapshots(
@@ -152,7 +160,9 @@ def write_snapshots(
     records = 0
     try:
         for fmt, encoder in encoders.items():
-            outputs[fmt] = output = _Output(directory, get_export_format(fmt).filename(base), encoder, level)
+            export_format = get_export_format(fmt)
+            outputs[fmt] = output = _Output(directory, export_format.filename(base), encoder, level,
+                                            twin=export_format.gzip_twin)
             output.add(encoder.head())
         for batch in batches(notices):
             records += len(batch)
@@ -167,10 +177,12 @@ def write_snapshots(
         raise
     for output in outputs.values():
         output.commit()
+    # An encoder that leaves notices out (GeoJSON: those without a place) says how many it wrote (`records`).
     return {
-        fmt: SnapshotFile(base=base, format=fmt, path=str(o.final), records=records, bytes=o.size,
-                          sha256=o.sha256.hexdigest(), gzip_path=str(o.final_gz), gzip_bytes=o.gz_file.size,
-                          gzip_sha256=o.gz_file.sha256.hexdigest())
+        fmt: SnapshotFile(base=base, format=fmt, path=str(o.final), records=getattr(o.encoder, "records", records),
+                          bytes=o.size, sha256=o.sha256.hexdigest(),
+                          gzip_path=str(o.final_gz) if o.gz_file else "", gzip_bytes=o.gz_file.size if o.gz_file else 0,
+                          gzip_sha256=o.gz_file.sha256.hexdigest() if o.gz_file else "")
         for fmt, o in outputs.items()
     }
 

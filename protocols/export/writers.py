@@ -3,7 +3,8 @@ streaming loop that turns notices into byte chunks.
 
 Adding a format is one encoder (a class following `layout.Encoder`, in its own module) and one line in the
 table; the catalog, the download URLs, the query parser and the snapshot build all read the table.
-Encoders: `csv_encoder` (CSV, RFC 4180, with spreadsheet options), `json_encoders` (JSON Lines, JSON).
+Encoders: `csv_encoder` (CSV, RFC 4180, with spreadsheet options), `json_encoders` (JSON Lines, JSON),
+`parquet_encoder` (Parquet, typed columns: no `.gz` twin, it is compressed inside).
 """
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Mapping
 
+from formats.bases import Base
+
 from .csv_encoder import CsvEncoder
 from .json_encoders import JsonEncoder, JsonLinesEncoder
 from .layout import Encoder, ExportedNotice, Layout
+from .parquet_encoder import ParquetEncoder
 
 GZIP_MEDIA_TYPE = "application/gzip"  # of every `.gz` twin
 BATCH = 256  # notices encoded together: one chunk of a stream
@@ -30,6 +34,8 @@ class ExportFormat:
     media_type: str
     encoder: Callable[..., Encoder]  # encoder(layout) — or, when `delimited`, encoder(layout, delimiter=, bom=)
     delimited: bool = False  # takes a delimiter and a byte-order mark (the `sep` and `bom` parameters)
+    gzip_twin: bool = True  # its snapshot has a `.gz` twin (not Parquet: compressed inside, gzip gains nothing)
+    applies_to: Callable[[Base], bool] = lambda base: True  # the bases it exports (GeoJSON: those with places)
 
     def filename(self, stem: str, gzip: bool = False) -> str:
         """`{stem}.{extension}`, with `.gz` for the gzip twin."""
@@ -47,6 +53,7 @@ EXPORT_FORMATS: Mapping[str, ExportFormat] = {fmt.name: fmt for fmt in (
     ExportFormat("csv", "csv", "text/csv; charset=utf-8; header=present", CsvEncoder, delimited=True),
     ExportFormat("jsonl", "jsonl", "application/jsonl; charset=utf-8", JsonLinesEncoder),
     ExportFormat("json", "json", "application/json", JsonEncoder),
+    ExportFormat("parquet", "parquet", "application/vnd.apache.parquet", ParquetEncoder, gzip_twin=False),
 )}
 
 
@@ -56,6 +63,11 @@ def get_export_format(name: str) -> ExportFormat:
         return EXPORT_FORMATS[name]
     except KeyError:
         raise ValueError(f"unknown export format {name!r} (known: {', '.join(EXPORT_FORMATS)})") from None
+
+
+def formats_of(base: Base) -> list[ExportFormat]:
+    """The export formats of a base, in catalog order."""
+    return [fmt for fmt in EXPORT_FORMATS.values() if fmt.applies_to(base)]
 
 
 def by_extension(extension: str) -> ExportFormat | None:

@@ -20,7 +20,7 @@ from formats.bases import get_base
 from protocols.export.query import ExportQuery
 from protocols.export.snapshot import SnapshotFile, build_lock, sweep_temporary, write_manifest, write_snapshots
 from protocols.export.layout import Layout
-from protocols.export.writers import EXPORT_FORMATS
+from protocols.export.writers import EXPORT_FORMATS, formats_of
 
 from ..clock import utcnow
 from ..db import Database
@@ -117,10 +117,10 @@ def _build_base(db: Database, directory: Path, name: str, *, force: bool,
         state = base_state(session, name)
         version = store_version(session)
         built = snapshots(session)
-        existing = [(fmt, built.get((name, fmt.name))) for fmt in EXPORT_FORMATS.values()]
+        existing = [(fmt, built.get((name, fmt.name))) for fmt in formats_of(base)]
         fresh = all(row is not None and row.fingerprint == state.fingerprint
                     and _size(directory / fmt.filename(name)) == row.bytes
-                    and _size(directory / fmt.filename(name, gzip=True)) == row.gzip_bytes
+                    and (not fmt.gzip_twin or _size(directory / fmt.filename(name, gzip=True)) == row.gzip_bytes)
                     for fmt, row in existing)
         if fresh and not force:
             return BuildResult(name, False, state.records)
@@ -129,7 +129,7 @@ def _build_base(db: Database, directory: Path, name: str, *, force: bool,
         rows = iter_export_rows(session, ExportQuery(base=base, format="csv"))
         if progress:
             rows = _counting(rows, progress)
-        encoders = {fmt.name: fmt.make_encoder(layout) for fmt in EXPORT_FORMATS.values()}
+        encoders = {fmt.name: fmt.make_encoder(layout) for fmt in formats_of(base)}
         written = write_snapshots(directory, name, encoders, rows)
         # Files first, then their rows (committed when the session ends): the rows describe files that exist.
         for snapshot_file in written.values():
@@ -155,8 +155,10 @@ def _size(path: Path) -> int | None:
 def _manifest_entry(row: ExportSnapshot) -> dict:
     fmt = EXPORT_FORMATS[row.format]
     return {"base": row.base, "format": row.format, "file": fmt.filename(row.base), "records": row.records,
-            "bytes": row.bytes, "sha256": row.sha256, "gzip_file": fmt.filename(row.base, gzip=True),
-            "gzip_bytes": row.gzip_bytes, "gzip_sha256": row.gzip_sha256, "generated_at": row.generated_at,
+            "bytes": row.bytes, "sha256": row.sha256,
+            "gzip_file": fmt.filename(row.base, gzip=True) if fmt.gzip_twin else None,
+            "gzip_bytes": row.gzip_bytes if fmt.gzip_twin else None,
+            "gzip_sha256": row.gzip_sha256 if fmt.gzip_twin else None, "generated_at": row.generated_at,
             "high_water": row.high_water}
 
 
