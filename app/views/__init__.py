@@ -16,3 +16,5 @@ def register_views(app: Flask) -> None:
     register_console(app)  # /admin/ (pages for people; CSRF-protected forms)
     from .iiif import blueprint as iiif
     app.register_blueprint(iiif)
+    from .catalog import blueprint as catalog
+    app.register_blueprint(catalog)  # /catalog (DCAT), /exports/…/datapackage.json
