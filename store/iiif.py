@@ -12,10 +12,11 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, bindparam, select
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, false, select
 from sqlalchemy.engine import Row
 
 from formats.bases import get_base
@@ -40,10 +41,18 @@ _N, _I = NoticeRow.__table__.c, ImageRow.__table__.c
 _LIVE = (_N.base == bindparam("base"), _N.ref == bindparam("ref"), _N.deleted.is_(False))
 _VERSION = (_N.id, _N.datestamp, _N.content_hash, _N.licence, _N.source)
 _FACTS = (_I.url, _I.media_type, _I.width, _I.height)
-# A cached manifest's check: the notice's version, with the current facts of the URLs it was built from
-_CHECK = select(*_VERSION, *_FACTS).select_from(NoticeRow.__table__.outerjoin(
-    ImageRow.__table__, and_(_I.url.in_(bindparam("urls", expanding=True)), _I.status == MEASURED))).where(*_LIVE)
 _NOTICE = select(*_VERSION, _N.base, _N.ref, _N.fields).where(*_LIVE)
+
+
+@lru_cache(maxsize=64)
+def _check(urls: int) -> Select:
+    """A cached manifest's check: the notice's version, with the current facts of the `urls` URLs it was built
+    from (bound as u0, u1…: one statement per count, compiled once, where an expanding IN is re-rendered at
+    every call)."""
+    return select(*_VERSION, *_FACTS).select_from(NoticeRow.__table__.outerjoin(ImageRow.__table__, and_(
+        _I.url.in_([bindparam(f"u{n}") for n in range(urls)]) if urls else false(), _I.status == MEASURED))) \
+        .where(*_LIVE)
+
 
 Facts = tuple[tuple[str, str | None, int, int], ...]  # (url, media type, width, height), sorted by URL
 
@@ -104,9 +113,10 @@ class ManifestCache:
 
 
 def reader(db: Database) -> Engine:
-    """The engine manifests and collections read through: autocommit (each read is one or two statements, and
-    spares the BEGIN/ROLLBACK round trips on PostgreSQL); shares the database's pool."""
-    return db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    """The engine manifests and collections read through, sharing the database's pool. On PostgreSQL,
+    autocommit: each read is one or two statements, and it spares the BEGIN/ROLLBACK round trips; SQLite begins
+    nothing for a read, and switching its connections to autocommit and back costs more than it saves."""
+    return db.engine.execution_options(isolation_level="AUTOCOMMIT") if db.is_postgresql else db.engine
 
 
 def _facts(rows: Iterable[Row]) -> Facts:
@@ -119,7 +129,8 @@ def notice_manifest(connection: Connection, base: str, ref: str, site: Site,
     key = (base, ref)
     entry = cache.get(key) if cache is not None else None
     if entry is not None:
-        rows = connection.execute(_CHECK, {"base": base, "ref": ref, "urls": list(entry.urls)}).all()
+        rows = connection.execute(_check(len(entry.urls)), {"base": base, "ref": ref,
+                                                            **{f"u{n}": url for n, url in enumerate(entry.urls)}}).all()
         if not rows:
             return None
         if tuple(rows[0][:5]) == entry.version and _facts(rows) == entry.facts:
