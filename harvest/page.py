@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .provenance import metadata_namespace, partner_chain
 from .xmlsafe import UnsafeXML, parse_xml
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -39,6 +40,8 @@ class RawRecord:
     set_specs: tuple[str, ...] = ()
     metadata: etree._Element | None = None  # the single child of <metadata>
     problem: str | None = None  # why it could not be read (then it is quarantined)
+    namespace: str | None = None  # the namespace of its metadata (harvest/provenance.py)
+    provenance: str | None = None  # the partner's own provenance chain, canonical JSON (harvest/provenance.py)
     _raw: bytes | None = None
     _element: etree._Element | None = field(default=None, repr=False)
     _source: tuple[bytes, int] | None = field(default=None, repr=False)  # (its page as received, position)
@@ -97,6 +100,8 @@ def _record(element: etree._Element) -> RawRecord:
         deleted=header.get("status") == "deleted",
         set_specs=tuple(_text(s) or "" for s in header.findall(f"{_O}setSpec")),
         metadata=payload,
+        namespace=metadata_namespace(payload),
+        provenance=partner_chain(element),
         _element=element,
     )
 

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from formats.bases import Base, get_base
 from formats.notice import Fingerprint, InvalidNotice, Notice, fingerprint, validate_notice
+from formats.registry import get_format
 
 from .client import OAIClient
 from .dates import utc_datestamp
 from .mappings import Mapping, MappingError, get_mapping, map_record, ref_from_identifier
 from .page import Page, RawRecord
 from .partner import PartnerConfig
+from .provenance import Origin, public_base_url
 
 if TYPE_CHECKING:
     from .runner import Checkpoint
@@ -50,12 +52,16 @@ class PageOutcome:
     # REF → the notice's canonical JSON and hashes, computed with the mapping (in the reader: off the
     # process that writes)
     prints: dict[str, Fingerprint] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)  # REF → where its record comes from (provenance)
 
 
 def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, mapping: Mapping) -> PageOutcome:
     """Records → notices to write, REFs to delete, issues to quarantine (pure)."""
     outcome = PageOutcome()
     actions: dict[str, tuple[str, Notice | None, RawRecord]] = {}
+    base_url = public_base_url(partner.url)
+    known = get_format(partner.metadata_prefix) or get_format(partner.mapping_name)
+    namespace = known.namespace if known else None  # for a record whose metadata has no namespace
     for record in records:
         if record.problem:
             outcome.issues.append(Issue(record.identifier, record.problem, record.raw))
@@ -92,6 +98,7 @@ def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, m
         else:
             outcome.notices.append(notice)
             outcome.prints[ref] = fingerprint(base, notice.fields)
+            outcome.origins[ref] = Origin(base_url, record.namespace or namespace, record.provenance)
     return outcome
 
 

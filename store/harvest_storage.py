@@ -118,7 +118,7 @@ class SqlHarvestStorage:
             notices = [PreparedNotice(notice, outcome.prints[notice.ref]) if notice.ref in outcome.prints else notice
                        for notice in outcome.notices]
             written = write_notices(session, notices, now=now, source_datestamps=outcome.source_datestamps,
-                                    render=False)
+                                    origins=outcome.origins, render=False)
             deleted = delete_notices(session, partner.base, outcome.deletions, source=partner.name, now=now)
             unchanged = written.unchanged + deleted.unchanged
             for rejection in [*written.rejected, *deleted.rejected]:

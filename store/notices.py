@@ -26,6 +26,7 @@ from formats.bases import get_base, slugify
 from formats.notice import LOCAL_SOURCE, Fingerprint, Notice, fingerprint
 from formats.outcomes import Rejection, RejectionKind, Tally
 from formats.registry import Renderers, get_format
+from harvest.provenance import Origin
 
 from .clock import utcnow
 from .db import renderers_of
@@ -99,11 +100,13 @@ def write_notices(
     *,
     now: datetime | None = None,
     source_datestamps: dict[str, str] | None = None,
+    origins: dict[str, Origin] | None = None,
     render: bool = True,
 ) -> WriteSummary:
     """Create or update validated notices (one batch, in the caller's transaction).
 
-    `source_datestamps` maps a REF to its partner's datestamp (provenance of harvested notices).
+    `source_datestamps` maps a REF to its partner's datestamp and `origins` to where its record comes from
+    (provenance of harvested notices).
     `render=False` defers the renditions of created and changed notices to the rendering backlog.
     If the same (base, REF) appears twice in a batch, the last one wins.
     """
@@ -119,14 +122,16 @@ def write_notices(
     for (base_name, _), item in latest.items():
         by_base.setdefault(base_name, []).append(item)
     for base_name, batch in by_base.items():
-        summary.add(_write_base_batch(session, base_name, batch, now, source_datestamps or {}, render))
+        summary.add(_write_base_batch(session, base_name, batch, now, source_datestamps or {}, render,
+                                      origins or {}))
     if summary.changed:
         bump_state(session, now)
     return summary
 
 
 def _write_base_batch(session: Session, base_name: str, items: list[Notice | PreparedNotice], now: datetime,
-                      source_datestamps: dict[str, str], render: bool = True) -> WriteSummary:
+                      source_datestamps: dict[str, str], render: bool = True,
+                      origins: dict[str, Origin] | None = None) -> WriteSummary:
     summary = WriteSummary()
     base = get_base(base_name)
     batch = [item if isinstance(item, PreparedNotice) else PreparedNotice(item, fingerprint(base, item.fields))
@@ -149,7 +154,7 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         values = {
             "fields": print_.canonical, "producer": producer, "producer_slug": slugify(producer or ""),
             "source": notice.source, "source_identifier": notice.source_identifier,
-            "source_datestamp": source_datestamps.get(notice.ref),
+            "source_datestamp": source_datestamps.get(notice.ref), **_origin_columns((origins or {}).get(notice.ref)),
             "content_hash": print_.content_hash, "fields_hash": print_.fields_hash, "deleted": False,
             "rendered": row.rendered if row is not None else render,
         }
@@ -211,7 +216,16 @@ def _existing(session: Session, base_name: str, refs: list[str]) -> list[_Existi
 
 
 _NOTICE_COLUMNS = ("id", "base", "ref", "fields", "producer", "producer_slug", "source", "source_identifier",
-                   "source_datestamp", "content_hash", "fields_hash", "created", "datestamp", "deleted", "rendered")
+                   "source_datestamp", "source_base_url", "source_namespace", "source_provenance", "content_hash",
+                   "fields_hash", "created", "datestamp", "deleted", "rendered")
+
+
+def _origin_columns(origin: Origin | None) -> dict[str, str | None]:
+    """The provenance columns of a notice: where a harvested record comes from (None for local notices)."""
+    if origin is None:
+        return {"source_base_url": None, "source_namespace": None, "source_provenance": None}
+    return {"source_base_url": origin.base_url, "source_namespace": origin.namespace,
+            "source_provenance": origin.chain_json}
 
 
 def _insert_notices(session: Session, rows: list[dict], ids: bool = True) -> list[int]:

@@ -8,6 +8,7 @@ the cache."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import replace
 from datetime import datetime
@@ -17,10 +18,11 @@ from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
 from formats.bases import BASES
-from formats.notice import Notice
+from formats.notice import LOCAL_SOURCE, Notice
 from formats.registry import RENDERERS, Renderers, public_notice
 from protocols.oaipmh import Item, Selection, SetCatalog
-from protocols.oaipmh.repository import ProducerSet
+from protocols.oaipmh.dates import format_datestamp
+from protocols.oaipmh.repository import ProducerSet, Provenance
 
 from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
@@ -30,13 +32,34 @@ _log = logging.getLogger("pop.store.oai")
 _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
 _ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source)
+# What a harvested notice's provenance is built from, read with the metadata only (NULL for POP's own notices)
+_ORIGIN = (_N.source_identifier, _N.source_datestamp, _N.source_base_url, _N.source_namespace, _N.source_provenance)
+_NO_ORIGIN = tuple(literal(None).label(column.name) for column in _ORIGIN)
 # The fields of a live notice whose renditions are not stored yet (else NULL: nothing more is read).
 _PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
 
 
+def _provenance(row) -> Provenance | None:
+    """The provenance of a harvested notice: the partner it was harvested from, when (the datestamp: when POP
+    stored the version it publishes), and the partner's own chain; None for tombstones and for notices whose
+    partner's base URL is not known (POP's own notices have none)."""
+    if row.deleted or not row.source_base_url or not row.source_identifier:
+        return None
+    harvested = format_datestamp(row.datestamp)
+    # The partner's chain, outermost first, nested innermost out
+    origin = None
+    for level in reversed(json.loads(row.source_provenance) if row.source_provenance else ()):
+        origin = Provenance(level["baseURL"], level["identifier"], level["datestamp"], level["metadataNamespace"],
+                            level["harvestDate"], level["altered"], origin)
+    # A datestamp the partner sent that was not a date was not kept: the harvest date is the latest it had
+    return Provenance(row.source_base_url, row.source_identifier, row.source_datestamp or harvested,
+                      row.source_namespace or "", harvested, True, origin)
+
+
 def _item(row, prefix: str | None, with_metadata: bool, renderers: Renderers) -> Item | None:
     """The Item of a row; for a notice of the backlog, rendered now (None: not eligible to the format)."""
-    item = Item(*row[:7], row.xml if with_metadata else None)
+    item = Item(*row[:7], row.xml if with_metadata else None,
+                _provenance(row) if with_metadata and row.source != LOCAL_SOURCE else None)
     if row.pending is None or prefix is None:
         return item
     xml = renderers.render(prefix, public_notice(Notice(base=row.base, ref=row.ref, fields=row.pending)))
@@ -84,8 +107,8 @@ class SqlRepository:
         )
 
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
-        query = select(*_ITEM, literal(None).label("xml"), literal(None).label("pending")) if prefix is None else (
-            select(*_ITEM, _R.xml, _PENDING).select_from(
+        query = select(*_ITEM, literal(None).label("xml"), literal(None).label("pending"), *_NO_ORIGIN) \
+            if prefix is None else (select(*_ITEM, _R.xml, _PENDING, *_ORIGIN).select_from(
                 NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == prefix))))
         with self._connect() as connection:
             row = connection.execute(query.where(_N.base == base, _N.ref == ref)).first()
@@ -109,7 +132,8 @@ class SqlRepository:
               with_metadata: bool) -> Iterator[Item]:
         """Up to `limit` items after `after`, in (datestamp, id) order."""
         base_query = self._filtered(
-            select(*_ITEM, (_R.xml if with_metadata else literal(None)).label("xml"), _PENDING)
+            select(*_ITEM, (_R.xml if with_metadata else literal(None)).label("xml"), _PENDING,
+                   *(_ORIGIN if with_metadata else _NO_ORIGIN))
             .select_from(self._joined(selection)), selection).order_by(_N.datestamp, _N.id)
         while limit > 0:
             query = base_query

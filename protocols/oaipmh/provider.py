@@ -243,7 +243,9 @@ class Provider:
                              item_set_specs(item), item.deleted)
 
     def _record(self, item: Item) -> str:
-        return writer.record(self._header(item), None if item.deleted else item.metadata)
+        if item.deleted:
+            return writer.record(self._header(item), None)
+        return writer.record(self._header(item), item.metadata, item.provenance)
 
 
 def _close(iterator: Iterator) -> None:

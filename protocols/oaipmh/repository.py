@@ -7,9 +7,26 @@ from typing import Iterator, Protocol
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """One originDescription of the OAI provenance container (guidelines-provenance): where a re-exposed record
+    was harvested from — the partner's `base_url`, the record's `identifier`, `datestamp` and metadata
+    `namespace` there — when (`harvest_date`), whether it was `altered`, and the partner's own origin of it
+    (`origin`: the nested originDescription, when the partner's record carried one). Dates are UTC text, a
+    day or `YYYY-MM-DDThh:mm:ssZ`."""
+
+    base_url: str
+    identifier: str
+    datestamp: str
+    namespace: str
+    harvest_date: str
+    altered: bool = True
+    origin: Provenance | None = None
+
+
+@dataclass(frozen=True)
 class Item:
-    """A notice as OAI-PMH sees it: header data, and its stored rendition in one format (None when deleted
-    or when only the header was asked for)."""
+    """A notice as OAI-PMH sees it: header data, its stored rendition in one format (None when deleted or
+    when only the header was asked for), and for a harvested notice read with its metadata, its provenance."""
 
     id: int
     base: str
@@ -19,6 +36,7 @@ class Item:
     producer_slug: str
     source: str
     metadata: str | None = None
+    provenance: Provenance | None = None
 
 
 ANY_PARTNER = "*"  # Selection.source: every harvested notice

@@ -1,12 +1,16 @@
 """The response writer: OAI-PMH XML as UTF-8 byte chunks, built from escaped strings (a ListRecords page is
-a byte copy of stored renditions, not a tree to serialize)."""
+a byte copy of stored renditions, not a tree to serialize), with the provenance container of harvested records
+written from its values."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Iterable, Iterator, Mapping
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from .dates import format_datestamp
+from .repository import Provenance
 
 OAI_NAMESPACE = "http://www.openarchives.org/OAI/2.0/"
 _HEAD = (
@@ -57,10 +61,56 @@ def header(identifier: str, datestamp: datetime, set_specs: Iterable[str], delet
             f"<datestamp>{format_datestamp(datestamp)}</datestamp>{specs}</header>")
 
 
-def record(header_xml: str, metadata: str | None) -> str:
+def record(header_xml: str, metadata: str | None, provenance: Provenance | None = None) -> str:
     if metadata is None:
         return f"<record>{header_xml}</record>"
-    return f"<record>{header_xml}<metadata>{metadata}</metadata></record>"
+    about = "" if provenance is None else (
+        f"<about><provenance {_PROVENANCE_DECLARATION}>{_origin(provenance)}</provenance></about>")
+    return f"<record>{header_xml}<metadata>{metadata}</metadata>{about}</record>"
+
+
+PROVENANCE_NAMESPACE = "http://www.openarchives.org/OAI/2.0/provenance"
+_PROVENANCE_DECLARATION = (f'xmlns="{PROVENANCE_NAMESPACE}" '
+                           f'xsi:schemaLocation="{PROVENANCE_NAMESPACE} {PROVENANCE_NAMESPACE}.xsd"')
+
+
+def _origin(origin: Provenance) -> str:
+    """An originDescription, and the ones it nests, from values only (a partner's chain is never pasted)."""
+    nested = _origin(origin.origin) if origin.origin is not None else ""
+    return (f'<originDescription harvestDate={quoteattr(origin.harvest_date)} '
+            f'altered="{"true" if origin.altered else "false"}">'
+            f"<baseURL>{_uri(origin.base_url)}</baseURL><identifier>{_uri(origin.identifier)}</identifier>"
+            f"<datestamp>{escape(origin.datestamp)}</datestamp>"
+            f"<metadataNamespace>{_uri(origin.namespace)}</metadataNamespace>{nested}</originDescription>")
+
+
+# Partner URIs written as they are when they have a shape every anyURI parser reads: `scheme:` then path,
+# query and one fragment (no authority), or an http(s) URL whose host is a name or an IP literal. Anything
+# else (a second `#`, a bracket in a path, a colon in a relative first segment, a port that is not a number,
+# `<`…) is not a URI as it stands: written percent-escaped instead, so the response stays valid.
+_PCHARS = r"(?:[\w\-.~!$&'()*+,;=:@/? ]|%[0-9A-Fa-f]{2})*"
+_PLAIN_URI = re.compile(
+    rf"(?:[A-Za-z][A-Za-z0-9+.\-]*:(?!//)|https?://(?:\[[0-9A-Fa-f:.]+\]|(?:[\w\-.~!$&'()*+,;=]|%[0-9A-Fa-f]{{2}})+)"
+    rf"(?::[0-9]+)?(?=[/?#]|$)){_PCHARS}(?:#{_PCHARS})?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:(?!//)")
+_PATH_CHARS = re.compile(r"(?:[\w\-.~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})+")  # what a path after a scheme keeps
+_UNRESERVED = re.compile(r"(?:[A-Za-z0-9\-._~/]|%[0-9A-Fa-f]{2})+")  # … and a reference without one
+
+
+def _uri(text: str) -> str:
+    """A partner's URI as anyURI text: as it is when it has a plain shape, else percent-escaped (its scheme
+    kept) into a reference every parser reads."""
+    if _PLAIN_URI.fullmatch(text):
+        return escape(text)
+    scheme = _SCHEME.match(text)
+    head, kept = (scheme.group(), _PATH_CHARS) if scheme else ("", _UNRESERVED)
+    rest = text[len(head):]
+    escaped, position = [head], 0
+    for match in kept.finditer(rest):
+        escaped += [quote(rest[position:match.start()], safe=""), match.group()]
+        position = match.end()
+    escaped.append(quote(rest[position:], safe=""))
+    return escape("".join(escaped))
 
 
 def resumption_token(token: str, cursor: int, complete_list_size: int, expiration: datetime | None) -> str:

@@ -32,6 +32,11 @@ class NoticeRow(Model):
     source: Mapped[str] = mapped_column(String(64), default="local")  # "local" or a partner's name
     source_identifier: Mapped[str | None] = mapped_column(String(512))  # the partner's OAI identifier
     source_datestamp: Mapped[str | None] = mapped_column(String(32))  # the partner's datestamp, as it said it
+    # Provenance of a harvested notice (harvest/provenance.py, published by /oai): the partner's base URL
+    # without credentials, the namespace of the metadata harvested, the partner's own provenance chain (JSON)
+    source_base_url: Mapped[str | None] = mapped_column(String(1024))
+    source_namespace: Mapped[str | None] = mapped_column(String(512))
+    source_provenance: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))  # of the published fields
     fields_hash: Mapped[str] = mapped_column(String(64))  # of every stored field
     created: Mapped[datetime] = mapped_column(DateTime)

@@ -37,13 +37,15 @@ class PartnerRecord:
     metadata: bytes | None = None  # the XML of <metadata>'s child, as bytes on the wire
     deleted: bool = False
     sets: tuple[str, ...] = ()
+    about: bytes = b""  # <about> containers after <metadata>, as bytes on the wire
 
     def xml(self) -> bytes:
         status = b' status="deleted"' if self.deleted else b""
         specs = b"".join(b"<setSpec>%s</setSpec>" % escape(s).encode() for s in self.sets)
         header = (b"<header%s><identifier>%s</identifier><datestamp>%s</datestamp>%s</header>"
                   % (status, escape(self.identifier).encode(), self.datestamp.encode(), specs))
-        body = b"" if self.deleted or self.metadata is None else b"<metadata>%s</metadata>" % self.metadata
+        body = b"" if self.deleted or self.metadata is None else b"<metadata>%s</metadata>%s" % (self.metadata,
+                                                                                                self.about)
         return b"<record>" + header + body + b"</record>"
 
 
