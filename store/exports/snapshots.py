@@ -170,3 +170,10 @@ def _counting(rows, progress: Callable[[int], None]):
         if count % 1000 == 0:
             progress(1000)
     progress(count % 1000)
+
+
+def latest_datestamps(session: Session) -> dict[str, datetime]:
+    """The newest datestamp of each base (tombstones included: a deletion changes the base): the DCAT
+    catalog's `dct:modified`."""
+    rows = session.execute(select(NoticeRow.base, func.max(NoticeRow.datestamp)).group_by(NoticeRow.base))
+    return {base: latest for base, latest in rows if latest is not None}
