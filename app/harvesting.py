@@ -1,7 +1,11 @@
-"""The app's side of a harvest run: the harvester's settings from the app's, and outcomes in /metrics.
-The CLI (`pop harvest run`, `pop worker`) and the admin API's remote check go through here."""
+"""The app's side of a harvest run: the harvester's settings from the app's (the address rules of partner URLs
+included), and outcomes in /metrics. The CLI (`pop harvest run`, `pop worker`) and the admin API's remote check go
+through here."""
 from __future__ import annotations
 
+from dataclasses import replace
+
+from harvest.addresses import AddressPolicy
 from harvest.client import ClientSettings
 from harvest.runner import RunOptions, RunReport
 from store.db import Database
@@ -11,11 +15,29 @@ from .metrics import HARVEST_RECORDS, HARVEST_RUNS
 from .settings import Settings
 
 
+def address_policy(settings: Settings) -> AddressPolicy:
+    """What partners registered through the web may reach: public addresses, and what the operator allows."""
+    return AddressPolicy(allowed_networks=settings.harvest_allowed_networks,
+                         allowed_hosts=settings.harvest_allowed_hosts)
+
+
 def client_settings(settings: Settings) -> ClientSettings:
+    """The harvester's settings. They carry the address rules; a partner whose URL an operator gave drops them
+    (harvest.partner.partner_client)."""
     return ClientSettings(timeout=settings.harvest_timeout, max_attempts=settings.harvest_max_attempts,
                           backoff=settings.harvest_backoff, max_retry_after=settings.harvest_max_retry_after,
                           max_response_bytes=settings.harvest_max_response_bytes,
-                          page_deadline=settings.harvest_page_deadline)
+                          page_deadline=settings.harvest_page_deadline, addresses=address_policy(settings))
+
+
+def check_settings(settings: Settings, *, trusted_url: bool = False) -> ClientSettings:
+    """The admin API's remote check, inside a web request: POP_HARVEST_CHECK_DEADLINE seconds in all, one attempt
+    per request, no Retry-After waited for; the address rules unless an operator gave the URL."""
+    deadline = settings.harvest_check_deadline
+    return replace(client_settings(settings), max_attempts=1, max_retry_after=0.0, deadline=float(deadline),
+                   timeout=min(settings.harvest_timeout, deadline),
+                   page_deadline=min(settings.harvest_page_deadline, deadline),
+                   addresses=None if trusted_url else address_policy(settings))
 
 
 def run_options(settings: Settings) -> RunOptions:

@@ -8,11 +8,13 @@ Adding a setting is one `setting(...)` line here and a run of that tool.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from formats.links import IMAGE_BASE
 from formats.rights import DEFAULT_RIGHTS, is_accepted
@@ -111,6 +113,34 @@ def _database_url(variable: str, raw: str) -> str:
 
 def _public_url(variable: str, raw: str) -> str:
     return raw.rstrip("/")  # links are built as base_url + "/path"
+
+
+def _networks(variable: str, raw: str) -> tuple:
+    """Comma-separated CIDR networks (`127.0.0.0/8, 10.1.2.0/24, fd00::/8`); a bare address is a network of one."""
+    networks = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigurationError(f"{variable}: {item!r} is not a network (e.g. 10.1.2.0/24, fd00::/8)") from None
+    return tuple(networks)
+
+
+def _hosts(variable: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated host names, each with an optional port (`collections.intra`, `oai.intra:8080`, `[::1]:8080`)."""
+    hosts = []
+    for item in filter(None, (part.strip().lower() for part in raw.split(","))):
+        try:
+            parts = urlsplit(f"//{item}")
+            readable = bool(parts.hostname) and parts.netloc == item and "@" not in item
+            parts.port  # noqa: B018 - raises for a port that is not a number
+        except ValueError:
+            readable = False
+        if not readable:
+            raise ConfigurationError(f"{variable}: {item!r} is not a host name with an optional port "
+                                     "(e.g. collections.intra, oai.intra:8080)")
+        hosts.append(item)
+    return tuple(hosts)
 
 
 def _rights(variable: str, raw: str) -> str:
@@ -304,6 +334,33 @@ class Settings:
         "POP_HARVEST_RUN_DEADLINE",
         "seconds a harvest run may take; then it fails, and the next run resumes from its last committed page.",
         parse=whole_number, default=6 * 3600)
+    harvest_allowed_networks: tuple = setting(
+        "POP_HARVEST_ALLOWED_NETWORKS",
+        "networks (comma-separated CIDR: `10.1.2.0/24, fd00:1::/64`) that partners registered through the admin API "
+        "may be at, besides public addresses: without it, loopback, private, link-local and reserved addresses are "
+        "refused, after DNS resolution and at every redirect (docs/operations.md, \"Partner URLs and SSRF\"). "
+        "`pop harvest add` is not bound by it.",
+        parse=_networks, default=(), shown_default="none")
+    harvest_allowed_hosts: tuple = setting(
+        "POP_HARVEST_ALLOWED_HOSTS",
+        "host names (comma-separated, each with an optional port: `collections.intra, oai.intra:8080`) that "
+        "partners registered through the admin API may be at, whatever address they resolve to.",
+        parse=_hosts, default=(), shown_default="none")
+    harvest_check_deadline: int = setting(
+        "POP_HARVEST_CHECK_DEADLINE",
+        "seconds the admin API's check of a partner (Identify, formats, sets) may take in all, one attempt per "
+        "request and no `Retry-After` waited for; then the partner \"did not answer\".",
+        parse=whole_number, default=5)
+    worker_poll: int = setting(
+        "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
+        parse=whole_number, default=30)
+    admin_auth_failures: int = setting(
+        "POP_ADMIN_AUTH_FAILURES",
+        "failed authentications (unknown or revoked tokens) the admin API takes from one client address in a "
+        "minute; beyond, it answers 429 with `Retry-After` to that address, whatever the token. Keyed by the "
+        "address the app sees: behind a reverse proxy, the proxy's, unless ProxyFix is configured "
+        "(docs/admin-api.md). `0`: no limit.",
+        parse=whole_number, default=20)
     worker_poll: int = setting(
         "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
         parse=whole_number, default=30)

@@ -7,7 +7,12 @@
   (`max_response_bytes`, after decompression too) and must arrive whole within `page_deadline` seconds;
 - a response that does not answer the request (no element of the verb asked, nor an <error>) is a broken
   page, retried like a truncated one;
-- a descriptive User-Agent, and a timeout on every request.
+- a descriptive User-Agent, and a timeout on every request;
+- redirects are followed by hand, at most `max_redirects`, and with an address policy (`addresses`, for partner
+  URLs that came through the web: harvest/addresses.py) every fetch and every hop is admitted first and connects
+  to the address that was checked;
+- a `deadline` bounds everything one client asks (the admin API's remote check answers within seconds);
+- credentials go as HTTP basic auth (`auth`), to the partner's own origin only, never in a URL or a message.
 Pages are read by `page.read_page`: records that are not well-formed come back with their problem.
 """
 from __future__ import annotations
@@ -19,11 +24,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Iterator
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from requests.models import PreparedRequest
 
+from .addresses import AddressPolicy, AddressRefused, PinnedAdapter, Unresolvable
 from .page import BrokenPage, Page, read_page
+from .urls import basic_auth, split_credentials
 
 USER_AGENT = "POP-Open-Data-Server-harvester/0.1 (+https://pop.culture.gouv.fr; OAI-PMH harvester)"
 
@@ -47,6 +56,10 @@ class BadResumptionToken(OAIError):
     pass
 
 
+class RefusedAddress(HarvestError):
+    """The address policy refuses a URL the client was to fetch: the partner's, or where it redirected."""
+
+
 @dataclass(frozen=True)
 class ClientSettings:
     timeout: float = 60.0  # seconds, connect and read
@@ -57,6 +70,9 @@ class ClientSettings:
     max_response_bytes: int = 64 * 1024 * 1024
     page_deadline: float = 300.0  # seconds for a whole response to arrive, however slowly it trickles
     user_agent: str = USER_AGENT
+    max_redirects: int = 5  # each hop admitted like the URL itself
+    deadline: float | None = None  # seconds for everything one client asks, from its first request; None: unbounded
+    addresses: AddressPolicy | None = None  # None: any address (a URL an operator gave); else checked on every fetch
 
 
 @dataclass(frozen=True)
@@ -104,30 +120,97 @@ class OAIClient:
     """Requests to one OAI-PMH base URL."""
 
     def __init__(self, base_url: str, settings: ClientSettings | None = None,
-                 sleep: Callable[[float], None] = time.sleep, log: Callable[[str], None] | None = None):
-        self.base_url = base_url
+                 sleep: Callable[[float], None] = time.sleep, log: Callable[[str], None] | None = None,
+                 auth: tuple[str, str] | None = None):
+        # credentials written into the URL become basic auth: a URL the client holds (and may put in a message)
+        # never carries them
+        self.base_url, credentials = split_credentials(base_url)
+        self.auth = auth or basic_auth(credentials)
         self.settings = settings or ClientSettings()
         self.sleep = sleep
         self.log = log or (lambda message: None)
         self.http = requests.Session()
         self.http.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip",
                                   "Accept": "text/xml, application/xml"})
+        self._pins: PinnedAdapter | None = None
+        if self.settings.addresses is not None:
+            self._pins = PinnedAdapter()
+            self.http.mount("http://", self._pins)
+            self.http.mount("https://", self._pins)
+        self._ends: float | None = None  # the deadline's end, set by the first request
 
     def close(self) -> None:
         self.http.close()
 
     # --- one request, with retries ---------------------------------------------------------------------
-    def _fetch(self, params: dict[str, str]) -> bytes:
-        limit = self.settings.max_response_bytes
-        started = time.monotonic()
+    def _time_left(self) -> float | None:
+        if self._ends is None:
+            return None
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            raise HarvestError(f"no answer within {self.settings.deadline:g} s")
+        return left
+
+    def _same_origin(self, url: str) -> bool:
+        """Credentials go to the partner's own scheme, host and port only (or its https on the same host)."""
+        base, there = urlsplit(self.base_url), urlsplit(url)
+        if base.hostname != there.hostname:
+            return False
+        return (base.scheme, base.port) == (there.scheme, there.port) or (
+            there.scheme == "https" and there.port in (None, 443) and base.port in (None, 80))
+
+    def _get(self, url: str, params: dict[str, str] | None) -> requests.Response:
+        """One GET, redirects not followed; with an address policy, admitted first and pinned to the address
+        that was checked."""
+        left = self._time_left()
+        target = PreparedRequest()
         try:
-            response = self.http.get(self.base_url, params=params, timeout=self.settings.timeout, stream=True)
+            target.prepare_url(url, params)  # the URL as requests sends it (IDNA host, quoted path)
+        except requests.RequestException as error:
+            raise HarvestError(f"cannot ask {split_credentials(url)[0]} ({type(error).__name__})") from None
+        if self._pins is not None:
+            try:
+                self._pins.pin(self.settings.addresses.admit(target.url, timeout=left))
+            except AddressRefused as error:
+                raise RefusedAddress(str(error)) from None
+            except Unresolvable as error:
+                raise _Transient(str(error)) from None
+        timeout = self.settings.timeout if left is None else min(self.settings.timeout, left)
+        try:
+            return self.http.get(target.url, timeout=timeout, stream=True, allow_redirects=False,
+                                 auth=self.auth if self._same_origin(target.url) else None)
         except requests.Timeout:
             raise _Transient("timed out") from None
         except requests.ConnectionError as error:
             raise _Transient(f"connection failed ({type(error).__name__}: {str(error)[:120]})") from None
-        except requests.RequestException as error:  # an invalid URL, a redirect loop: asking again won't help
-            raise HarvestError(f"cannot ask {self.base_url} ({type(error).__name__}: {str(error)[:120]})") from None
+        except requests.RequestException as error:  # an invalid URL: asking again won't help
+            raise HarvestError(f"cannot ask {split_credentials(url)[0]} ({type(error).__name__}: "
+                               f"{str(error)[:120]})") from None
+
+    def _follow(self, params: dict[str, str]) -> requests.Response:
+        """The response at the end of the partner's redirects, each hop asked (and admitted) like the first."""
+        url, query = self.base_url, params
+        for hop in range(self.settings.max_redirects + 1):
+            try:
+                response = self._get(url, query)
+            except RefusedAddress as error:
+                if not hop:
+                    raise
+                raise RefusedAddress(f"partner redirected to {split_credentials(url)[0]}: {error}") from None
+            if not response.is_redirect:
+                return response
+            url, query = urljoin(response.url, self.http.get_redirect_target(response)), None
+            response.close()
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise HarvestError("partner redirected to a URL that is not http(s)")
+        raise HarvestError(f"partner redirected more than {self.settings.max_redirects} times")
+
+    def _fetch(self, params: dict[str, str]) -> bytes:
+        limit = self.settings.max_response_bytes
+        started = time.monotonic()
+        if self._ends is None and self.settings.deadline is not None:
+            self._ends = started + self.settings.deadline
+        response = self._follow(params)
         with response:
             if response.status_code in (429, 503):
                 raise _Transient(f"HTTP {response.status_code}",
@@ -135,11 +218,12 @@ class OAIClient:
             if response.status_code >= 500:
                 raise _Transient(f"HTTP {response.status_code}")
             if response.status_code != 200:
-                raise HarvestError(f"partner answered HTTP {response.status_code} for {response.url}")
+                shown = split_credentials(response.url)[0]
+                raise HarvestError(f"partner answered HTTP {response.status_code} for {shown}")
             body = bytearray()
             # requests' timeout is per socket read: a partner sending a byte every few seconds never trips it.
             # So the body is read as it arrives (read1: one read at a time, whatever came) against a
-            # wall-clock deadline for the whole response.
+            # wall-clock deadline for the whole response (and the client's own deadline, if it has one).
             deadline = started + self.settings.page_deadline
             raw = response.raw
             try:
@@ -147,6 +231,7 @@ class OAIClient:
                     body += chunk
                     if len(body) > limit:
                         raise HarvestError(f"response larger than {limit} bytes (POP_HARVEST_MAX_RESPONSE_BYTES)")
+                    self._time_left()
                     if time.monotonic() > deadline:
                         raise _Transient(f"no complete response within {self.settings.page_deadline:g} s "
                                          "(POP_HARVEST_PAGE_DEADLINE)")
@@ -163,6 +248,7 @@ class OAIClient:
         """One OAI-PMH request → a Page; OAI errors raise OAIError (noRecordsMatch is an empty page)."""
         params = {key: value for key, value in params.items() if value is not None}
         last = ""
+        attempt = 0
         for attempt in range(1, self.settings.max_attempts + 1):
             try:
                 page = read_page(self._fetch(params), params.get("verb", ""))
@@ -180,10 +266,13 @@ class OAIClient:
                 wait = min(self.settings.max_backoff, self.settings.backoff * 2 ** (attempt - 1))
                 wait *= 0.5 + random.random() / 2  # jitter: workers of several POPs don't retry in step
             wait = min(wait, self.settings.max_retry_after)
+            if self._ends is not None and time.monotonic() + wait >= self._ends:
+                break  # the deadline would pass while waiting
             self.log(f"{params.get('verb')}: {last}; retrying in {wait:.1f}s (attempt {attempt + 1} of "
                      f"{self.settings.max_attempts})")
             self.sleep(wait)
-        raise HarvestError(f"gave up on {params.get('verb')} after {self.settings.max_attempts} attempts: {last}")
+        raise HarvestError(f"gave up on {params.get('verb')} after {attempt} attempt{'s' if attempt > 1 else ''}: "
+                           f"{last}")
 
     @staticmethod
     def _check(page: Page) -> Page:

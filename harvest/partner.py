@@ -2,17 +2,25 @@
 against the partner itself (`check_remote`: Identify answers, the format is offered, the sets exist)."""
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Callable
 from urllib.parse import urlparse
 
 from formats.bases import BASES
 
-from .client import HarvestError, OAIClient
+from .client import ClientSettings, HarvestError, OAIClient, RefusedAddress
 from .mappings import MAPPINGS
 from .schedule import IntervalError, parse_interval
+from .urls import basic_auth, split_credentials
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")  # a partner's name is also an OAI set spec and a source
+
+logger = logging.getLogger("pop.harvest")
+# What a web request learns when the check fails, whatever the reason (refused, timed out, reset, not OAI-PMH):
+# the reason itself would tell an open port from a closed one. It goes to the log.
+NO_ANSWER = "the partner did not answer as an OAI-PMH repository"
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,12 @@ class PartnerConfig:
     enabled: bool = True
     notes: str = ""
     granularity: str | None = None  # learned from Identify
+    # The user info of the URL as it was given (`user:secret`), kept apart from `url` and sent as HTTP basic
+    # auth; never shown (harvest/urls.py display_url masks it)
+    credentials: str | None = field(default=None, repr=False)
+    # True: an operator gave the URL (`pop harvest add`), any address may be fetched; False (the admin API):
+    # every fetch obeys the address rules (harvest/addresses.py)
+    trusted_url: bool = False
 
     @property
     def mapping_name(self) -> str:
@@ -64,13 +78,23 @@ def check_config(config: PartnerConfig) -> None:
         raise InvalidPartner(errors)
 
 
-def check_remote(config: PartnerConfig, client: OAIClient) -> str:
+def check_remote(config: PartnerConfig, client: OAIClient, *, detailed: bool = True) -> str:
     """Ask the partner: Identify answers, the metadataPrefix is offered, each set exists.
-    Returns the granularity learned from Identify; raises InvalidPartner."""
+    Returns the granularity learned from Identify; raises InvalidPartner. `detailed=False` (a web request): a
+    partner that cannot be asked is NO_ANSWER, whatever the reason, and the reason goes to the log only — an
+    address the rules refuse is said as such, as it reveals nothing of what listens there."""
+    def failed(error: HarvestError, what: str) -> str:
+        if isinstance(error, RefusedAddress):  # nothing was asked
+            return str(error)
+        if detailed:
+            return f"{what}{error}"
+        logger.warning("harvest.check_failed", extra={"partner": config.name, "url": config.url, "reason": str(error)})
+        return NO_ANSWER
+
     try:
         identify = client.identify()
     except HarvestError as error:
-        raise InvalidPartner({"url": [f"Identify failed: {error}"]}) from None
+        raise InvalidPartner({"url": [failed(error, "Identify failed: ")]}) from None
     errors: dict[str, list[str]] = {}
     try:
         prefixes = client.metadata_prefixes()
@@ -82,22 +106,34 @@ def check_remote(config: PartnerConfig, client: OAIClient) -> str:
             if missing:
                 errors["sets"] = [f"unknown set(s): {', '.join(missing)}"]
     except HarvestError as error:
-        errors.setdefault("url", []).append(str(error))
+        errors.setdefault("url", []).append(failed(error, ""))
     if errors:
         raise InvalidPartner(errors)
     return identify.granularity
 
 
+def partner_client(config: PartnerConfig, settings: ClientSettings,
+                   log: Callable[[str], None] | None = None) -> OAIClient:
+    """The client of one partner: its credentials as basic auth, and the address rules of `settings` unless an
+    operator gave its URL."""
+    if config.trusted_url:
+        settings = replace(settings, addresses=None)
+    return OAIClient(config.url, settings, log=log, auth=basic_auth(config.credentials))
+
+
 def parse_config(name: str, url: str, metadata_prefix: str, base: str, *, mapping: str = "",
                  sets: tuple[str, ...] | list[str] = (), every: str | None = None, enabled: bool = True,
-                 notes: str = "") -> PartnerConfig:
-    """Build and check a configuration from what a person typed (`--every 1d`)."""
+                 notes: str = "", trusted_url: bool = False) -> PartnerConfig:
+    """Build and check a configuration from what a person typed (`--every 1d`); credentials in the URL are kept
+    apart from it."""
     try:
         interval = parse_interval(every) if every else None
     except IntervalError as error:
         raise InvalidPartner({"interval": [str(error)]}) from None
+    url, credentials = split_credentials(url)
     config = PartnerConfig(name=name, url=url, metadata_prefix=metadata_prefix, base=base, mapping=mapping,
-                           sets=tuple(sets), interval_seconds=interval, enabled=enabled, notes=notes)
+                           sets=tuple(sets), interval_seconds=interval, enabled=enabled, notes=notes,
+                           credentials=credentials, trusted_url=trusted_url)
     check_config(config)
     return config
 

@@ -11,7 +11,9 @@ from .dates import DAY, SECONDS, NotADate, format_date, parse_date  # noqa: F401
 log = logging.getLogger("pop.harvest")
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+# ASCII digits only: str.isdigit and \d also take '²' or '٣', which int() cannot read or people did not mean
+_SECONDS = re.compile(r"^[0-9]+$")
+_INTERVAL = re.compile(r"^\s*([0-9]+)\s*([smhdw])\s*$")
 
 
 class IntervalError(ValueError):
@@ -21,7 +23,7 @@ class IntervalError(ValueError):
 def parse_interval(text: str) -> int:
     """'30m', '12h', '1d', '1w' (or a number of seconds) → seconds."""
     text = str(text).strip().lower()
-    if text.isdigit():
+    if _SECONDS.match(text):
         return int(text)
     match = _INTERVAL.match(text)
     if not match:

@@ -12,8 +12,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from formats.outcomes import RejectionKind
-from harvest.client import ClientSettings, OAIClient
-from harvest.partner import PartnerConfig
+from harvest.client import ClientSettings
+from harvest.partner import PartnerConfig, partner_client
 from harvest.reader import Issue, PageOutcome
 from harvest.runner import Checkpoint, Counters, RunOptions, RunReport, RunState, run_partner
 from harvest.schedule import next_run, next_run_after_failure
@@ -226,7 +226,7 @@ def harvest_partner(db: Database, name: str, client_settings: ClientSettings, op
         config = to_config(get_partner(session, name))
     with partner_lock(db, name):
         storage = SqlHarvestStorage(db)
-        client = OAIClient(config.url, client_settings, log=log)
+        client = partner_client(config, client_settings, log=log)  # the address rules, unless an operator's URL
         try:
             return run_partner(config, client, storage, full=full, progress=progress, options=options)
         except Exception as error:

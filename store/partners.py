@@ -23,7 +23,8 @@ def to_config(row: Partner) -> PartnerConfig:
     return PartnerConfig(name=row.name, url=row.url, metadata_prefix=row.metadata_prefix, base=row.base,
                          mapping=row.mapping if row.mapping != row.metadata_prefix else "",
                          sets=tuple(row.sets or ()), interval_seconds=row.interval_seconds, enabled=row.enabled,
-                         notes=row.notes or "", granularity=row.granularity)
+                         notes=row.notes or "", granularity=row.granularity, credentials=row.credentials,
+                         trusted_url=bool(row.trusted_url))
 
 
 def _what_is_harvested(config: PartnerConfig) -> tuple:
@@ -50,6 +51,7 @@ def save_partner(session: Session, config: PartnerConfig, *, granularity: str | 
         row.full_next = True  # an incremental `from` would miss the old records of the new feed
     row.name = config.name
     row.url, row.metadata_prefix, row.base = config.url, config.metadata_prefix, config.base
+    row.credentials, row.trusted_url = config.credentials, config.trusted_url
     row.mapping = config.mapping_name
     row.sets = list(config.sets)
     if row.interval_seconds != config.interval_seconds or existing is None:

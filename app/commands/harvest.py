@@ -7,10 +7,9 @@ import time
 import click
 
 from formats.bases import BASES
-from harvest.client import OAIClient
-from harvest.partner import InvalidPartner, check_remote, parse_config
+from harvest.partner import InvalidPartner, check_remote, parse_config, partner_client
 from harvest.schedule import format_interval
-from harvest.urls import redact_url
+from harvest.urls import display_url
 
 from store.backlog import render_pending
 from store.images import probe_pending, rewind
@@ -35,7 +34,8 @@ def harvest():
 
 @harvest.command("add")
 @click.argument("name")
-@click.option("--url", required=True, help="The partner's OAI-PMH base URL.")
+@click.option("--url", required=True, help="The partner's OAI-PMH base URL, at any address (the admin API's address "
+                                          "rules are for URLs from the web); credentials in it are stored apart.")
 @click.option("--prefix", "metadata_prefix", required=True, help="metadataPrefix to harvest (pop, oai_dc, lido).")
 @click.option("--base", "base_name", required=True, type=click.Choice(list(BASES)), help="Target POP base.")
 @click.option("--set", "sets", multiple=True, help="A set to harvest (repeatable; default: everything).")
@@ -49,13 +49,13 @@ def add(name, url, metadata_prefix, base_name, sets, every, mapping, notes, no_c
     db, settings = pop().db, pop().settings
     try:
         config = parse_config(name, url, metadata_prefix, base_name, mapping=mapping, sets=sets, every=every,
-                              notes=notes)
+                              notes=notes, trusted_url=True)
         with db.session() as session:
             if partner_exists(session, name):
                 raise InvalidPartner({"name": [f"a partner named {name!r} exists"]})
         granularity = None
         if not no_check:
-            client = OAIClient(url, client_settings(settings))
+            client = partner_client(config, client_settings(settings))
             try:
                 granularity = check_remote(config, client)
             finally:
@@ -64,7 +64,8 @@ def add(name, url, metadata_prefix, base_name, sets, every, mapping, notes, no_c
         _fail(error)
     with db.session() as session:
         save_partner(session, config, granularity=granularity)
-    click.echo(f"partner {name} added: {url} ({metadata_prefix} → {base_name}), "
+    shown = display_url(config.url, config.credentials)  # credentials masked: a terminal's scrollback is a log too
+    click.echo(f"partner {name} added: {shown} ({metadata_prefix} → {base_name}), "
                f"{format_interval(config.interval_seconds)}")
 
 
@@ -81,7 +82,7 @@ def list_command():
             last = f"{runs[0].status} {runs[0].started:%Y-%m-%d %H:%M}" if runs else "never run"
             state = "" if row.enabled else " (disabled)"
             click.echo(f"{row.name}{state}\t{row.metadata_prefix} → {row.base}\t"
-                       f"{format_interval(row.interval_seconds)}\t{last}\t{redact_url(row.url)}")
+                       f"{format_interval(row.interval_seconds)}\t{last}\t{display_url(row.url, row.credentials)}")
 
 
 @harvest.command("show")
@@ -95,7 +96,8 @@ def show(name, run_count):
             row = get_partner(session, name)
         except PartnerNotFound as error:
             _fail(error)
-        click.echo(f"name: {row.name}\nurl: {redact_url(row.url)}\nprefix: {row.metadata_prefix}\nmapping: {row.mapping}\n"
+        click.echo(f"name: {row.name}\nurl: {display_url(row.url, row.credentials)}\n"
+                   f"prefix: {row.metadata_prefix}\nmapping: {row.mapping}\n"
                    f"base: {row.base}\nsets: {', '.join(row.sets) or '(all)'}\n"
                    f"schedule: {format_interval(row.interval_seconds)}\nenabled: {'yes' if row.enabled else 'no'}\n"
                    f"granularity: {row.granularity or '(not yet known)'}\n"

@@ -52,8 +52,12 @@ class UtcDateTime(fields.DateTime):
 class PartnerSchema(Schema):
     name = fields.String(dump_only=True, metadata={"description": "Also the partner's OAI set and notices' source."})
     url = fields.Url(schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=1024),
-                     metadata={"description": "OAI-PMH base URL. Credentials in it (`https://user:secret@host/`, "
-                                              "sent as HTTP basic auth) are answered masked: `user:***@`."})
+                     metadata={"description": (
+                         "OAI-PMH base URL, at a public address: loopback, private, link-local and reserved "
+                         "addresses are refused (after DNS resolution, and wherever it redirects) unless the "
+                         "operator allows them (docs/operations.md, \"Partner URLs and SSRF\"). Credentials in it "
+                         "(`https://user:secret@host/`, sent as HTTP basic auth) are stored apart and answered "
+                         "masked, `user:***@`; that masked URL sent back keeps the stored secret.")})
     metadata_prefix = fields.String(validate=validate.Regexp(PREFIX_PATTERN))
     base = fields.String(validate=validate.OneOf(list(BASES)), metadata={"description": "Target POP base."})
     mapping = fields.String(validate=validate.OneOf(list(MAPPINGS)), metadata={"description": "Default: the prefix's."})

@@ -28,6 +28,10 @@ class Partner(Model):
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime)
     # the next run harvests everything: what it harvests changed (URL, format, sets, mapping, base)
     full_next: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the user info of its URL (`user:secret`), kept out of `url` so no listing or log shows it; sent as basic auth
+    credentials: Mapped[str | None] = mapped_column(String(1024))
+    # an operator gave its URL (`pop harvest add`): any address; the admin API's: the address rules apply
+    trusted_url: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class HarvestRun(Model):

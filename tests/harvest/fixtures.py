@@ -1,7 +1,12 @@
 """Fixtures for harvest tests against the store: an app with short harvest timeouts, and a `harvester`
-that registers partners, runs them and reads back what the store and the quarantine hold."""
+that registers partners, runs them and reads back what the store and the quarantine hold.
+
+The test partners listen on 127.0.0.1, which the address rules of partner URLs refuse (harvest/addresses.py): the
+harvest app allows loopback explicitly (LOOPBACK), as an operator would allow an internal network."""
 from __future__ import annotations
 
+import ipaddress
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -19,6 +24,7 @@ from ..conftest import make_settings
 
 FAST = dict(harvest_timeout=1.0, harvest_max_attempts=4, harvest_backoff=0.05, harvest_max_retry_after=3.0,
             harvest_overlap=300, harvest_max_empty_pages=3)
+LOOPBACK = dict(harvest_allowed_networks=(ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")))
 
 
 @dataclass
@@ -66,7 +72,7 @@ class Harvester:
 
 @pytest.fixture
 def harvest_app(database_url, tmp_path):
-    app = create_app(make_settings(database_url, tmp_path, **FAST))
+    app = create_app(make_settings(database_url, tmp_path, **FAST, **LOOPBACK))
     app.config["TESTING"] = True
     yield app
     app.extensions["pop"].db.dispose()
@@ -75,3 +81,25 @@ def harvest_app(database_url, tmp_path):
 @pytest.fixture
 def harvester(harvest_app) -> Harvester:
     return Harvester(harvest_app)
+
+
+@pytest.fixture
+def no_dns(monkeypatch) -> dict[str, list[str]]:
+    """The system resolver answers numeric hosts and the names the test puts in the returned dict (name → its
+    addresses), nothing else: no test asks a DNS server anything, and a name the code forgot to pin fails."""
+    real, names = socket.getaddrinfo, {}
+
+    def resolve(host, port, *args, **kwargs):
+        if host in names:
+            return [info for address in names[host] for info in real(address, port, *args, **kwargs)]
+        try:
+            ipaddress.ip_address(str(host).split("%")[0])
+        except ValueError:
+            try:
+                socket.inet_aton(str(host))  # 127.1, 0x7f000001: numbers the system reads without DNS
+            except OSError:
+                raise socket.gaierror(socket.EAI_NONAME, f"tests resolve no names ({host})") from None
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return names

@@ -76,6 +76,8 @@ class ScriptedPartner:
     now: str = "2026-01-02T03:04:05Z"  # responseDate
     requests: list[dict] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # the Host header of each request
+    authorizations: list[str | None] = field(default_factory=list)  # the Authorization header of each request
 
     # --- responses -----------------------------------------------------------------------------------
     def _envelope(self, body: bytes, index: int | None = None, verb: str = "ListRecords") -> bytes:
@@ -173,6 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
         params = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
         self.partner.requests.append(params)
         self.partner.user_agents.append(self.headers.get("User-Agent", ""))
+        self.partner.hosts.append(self.headers.get("Host", ""))
+        self.partner.authorizations.append(self.headers.get("Authorization"))
         key, body = self.partner.respond(params)
         fault = self.partner.next_fault(key)
         if fault is None:

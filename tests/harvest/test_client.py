@@ -108,3 +108,37 @@ def test_a_page_that_does_not_answer_is_retried_then_given_up_on():
                                                r"<ListRecords> element \(it has <GetRecord>\)$"):
             OAIClient(url, FAST).list_records(metadata_prefix="pop")
     assert len(scripted.requests) == 3
+
+
+def test_credentials_in_the_url_go_as_basic_auth_to_the_partner_alone():
+    import base64
+
+    elsewhere, scripted = partner(), partner()
+    with PartnerServer(elsewhere) as other, PartnerServer(scripted) as url:
+        client = OAIClient(url.replace("http://", "http://harvester:p%40ss@"), FAST)
+        assert client.base_url == url  # the URL it holds, and may put in a message, has no credentials
+        client.identify()
+        scripted.faults["Identify"] = [Fault("status", 307, {"Location": f"{other}?verb=Identify"})]
+        client.identify()
+    assert scripted.authorizations == ["Basic " + base64.b64encode(b"harvester:p@ss").decode()] * 2
+    assert elsewhere.authorizations == [None]  # another port is another origin
+
+
+def test_redirects_are_followed_a_bounded_number_of_times():
+    scripted = partner()
+    with PartnerServer(scripted) as url:
+        scripted.faults["Identify"] = [Fault("status", 302, {"Location": url + "?verb=Identify"})] * 10
+        with pytest.raises(HarvestError, match="^partner redirected more than 5 times$"):
+            OAIClient(url, FAST).identify()
+    assert len(scripted.requests) == 6
+
+
+def test_a_deadline_bounds_everything_the_client_asks():
+    import time
+
+    scripted = partner(faults={"Identify": [Fault("sleep", seconds=3)] * 3})
+    started = time.monotonic()
+    with PartnerServer(scripted) as url:
+        with pytest.raises(HarvestError, match="timed out"):
+            OAIClient(url, ClientSettings(timeout=10, max_attempts=3, backoff=0.01, deadline=0.5)).identify()
+    assert time.monotonic() - started < 1.5

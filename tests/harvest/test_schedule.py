@@ -51,3 +51,9 @@ def test_is_due():
     assert not is_due(True, 3600, datetime(2026, 1, 3), now)
     assert not is_due(False, 3600, None, now)
     assert not is_due(True, None, None, now)
+
+
+@pytest.mark.parametrize("text", ["²", "1²h", "٣d", "3\u00b3"])
+def test_digits_people_do_not_type_are_a_clean_interval_error(text):
+    with pytest.raises(IntervalError, match="cannot read interval"):
+        parse_interval(text)

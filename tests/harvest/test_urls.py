@@ -16,3 +16,17 @@ from harvest.urls import redact_url
 ])
 def test_redact_url_masks_credentials_only(url, shown):
     assert redact_url(url) == shown
+
+
+def test_credentials_are_split_from_the_url_decoded_for_basic_auth_and_shown_masked():
+    from harvest.urls import basic_auth, display_url, split_credentials, unmask
+
+    url, credentials = split_credentials("https://user:p%40ss@host.example:8443/oai?a=b@c")
+    assert (url, credentials) == ("https://host.example:8443/oai?a=b@c", "user:p%40ss")
+    assert split_credentials("http://host.example/oai") == ("http://host.example/oai", None)
+    assert basic_auth(credentials) == ("user", "p@ss") and basic_auth("TOKEN") == ("TOKEN", "")
+    assert display_url(url, credentials) == "https://user:***@host.example:8443/oai?a=b@c"
+    assert display_url(url, None) == url
+    # the masked form POP answers, sent back, stands for the stored secret of that user only
+    assert unmask("user:***", credentials) == credentials and unmask("***", "TOKEN") == "TOKEN"
+    assert unmask("other:***", credentials) == "other:***" and unmask(None, credentials) is None
