@@ -29,6 +29,7 @@ from formats.tabular import json_text
 from .layout import DELETED_MARKER, ExportedNotice, Layout
 
 ROW_GROUP_ROWS = 16_384  # notices per row group: big enough for fast scans, small enough to keep memory flat
+CONVERT_ROWS = 1024  # notices converted to Arrow together (held as dicts until then)
 COMPRESSION = "zstd"
 
 
@@ -101,7 +102,12 @@ class ParquetEncoder:
         field_map = layout.base.field_map
         # code → (column position, converter): only the layout's columns, all published
         self._plan = {code: (position, _converter(field_map[code])) for position, code in enumerate(layout.columns)}
+        self._texts = {code: position for code, (position, _) in self._plan.items()
+                       if field_map[code].kind == "string" and not field_map[code].multi}
+        self._lists = {code: position for code, (position, _) in self._plan.items()
+                       if field_map[code].kind == "string" and field_map[code].multi}
         self._ref = layout.columns.index("REF")
+        self._rows: list[ExportedNotice] = []  # converted to Arrow CONVERT_ROWS at a time (fewer, longer arrays)
         self._sink = _Drain()
         self._writer: pq.ParquetWriter | None = None
         self._pending: list[pa.RecordBatch] = []
@@ -114,21 +120,48 @@ class ParquetEncoder:
     def _batch(self, notices: Sequence[ExportedNotice]) -> pa.RecordBatch:
         width = len(self.layout.columns)
         columns: list[list[Any]] = [[None] * len(notices) for _ in range(width)]
-        plan = self._plan
+        texts, lists, plan = self._texts, self._lists, self._plan
         for row, notice in enumerate(notices):
             if notice.deleted:
                 columns[self._ref][row] = notice.ref
                 continue
             for code, value in notice.fields.items():
+                # the common cases inlined: a text, a list (of texts: validation says so; `_array` checks)
+                kind = value.__class__
+                if kind is str:
+                    position = texts.get(code)
+                    if position is not None:
+                        columns[position][row] = value
+                        continue
+                elif kind is list:
+                    position = lists.get(code)
+                    if position is not None:
+                        columns[position][row] = value
+                        continue
                 step = plan.get(code)
                 if step is not None and value is not None:
                     columns[step[0]][row] = step[1](value)
+        arrays = [self._array(values, position) for position, values in enumerate(columns)]
         if self.layout.include_deleted:
-            columns.append([notice.deleted for notice in notices])
-        arrays = [pa.array(values, type=field.type) for values, field in zip(columns, self.schema)]
+            arrays.append(pa.array([notice.deleted for notice in notices], type=pa.bool_()))
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
+    def _array(self, values: list[Any], position: int) -> pa.Array:
+        field = self.schema.field(position)
+        try:
+            return pa.array(values, type=field.type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value the fast path passed as is: convert each one
+            convert = self._plan[field.name][1]
+            return pa.array([None if v is None else convert(v) for v in values], type=field.type)
+
+    def _convert(self) -> None:
+        if self._rows:
+            self._pending.append(self._batch(self._rows))
+            self._pending_rows += len(self._rows)
+            self._rows = []
+
     def _flush(self) -> None:
+        self._convert()
         if self._pending:
             table = pa.Table.from_batches(self._pending, schema=self.schema)
             self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
@@ -139,9 +172,9 @@ class ParquetEncoder:
         return self.rows([notice])
 
     def rows(self, notices: Sequence[ExportedNotice]) -> bytes:
-        if notices:
-            self._pending.append(self._batch(notices))
-            self._pending_rows += len(notices)
+        self._rows.extend(notices)
+        if len(self._rows) >= CONVERT_ROWS:
+            self._convert()
             if self._pending_rows >= self.row_group_rows:
                 self._flush()
         return self._sink.take()

@@ -141,7 +141,9 @@ def write_snapshot_manifest(db: Database, directory: str | Path) -> Path:
     """`manifest.json` from the export_snapshot table, as committed."""
     order = list(EXPORT_FORMATS)
     with db.session() as session:
-        saved = sorted(snapshots(session).values(), key=lambda r: (r.base, order.index(r.format)))
+        # a row of a format no longer in the registry (a downgrade) describes nothing served: left out
+        saved = sorted((row for row in snapshots(session).values() if row.format in EXPORT_FORMATS),
+                       key=lambda r: (r.base, order.index(r.format)))
     return write_manifest(directory, [_manifest_entry(row) for row in saved], utcnow())
 
 
