@@ -9,6 +9,10 @@ One `rdf:RDF` per notice: the `edm:ProvidedCHO`, its `edm:WebResource`s (one per
 Properties come in the order of Europeana's EDM.xsd. No `skos:Concept`: POP's thesauri publish no concept URIs,
 so vocabulary values stay literals. The table: docs/mappings/edm.md.
 
+A harvested notice is not POP's to license: its `edm:rights` come from its partner's statement (its licence,
+then its rights texts: formats/rights.py `partner_rights`), never from POP's default; when nothing in it
+decides, the notice is left out of EDM (`left_out_reason` says why, for `pop renditions rebuild`'s count).
+
 IIIF: the renderer cannot query the store, so the rule is "a notice with images has a manifest": when the
 deployment's public URL is known (RenderOptions.public_url), each WebResource carries `dcterms:isReferencedBy`
 the notice's manifest URL (formats/links.py `manifest_url`, served by app/views/iiif.py; it lists the images
@@ -16,19 +20,25 @@ the probe has measured, docs/iiif.md).
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from functools import partial
 
+from .images import notice_credits
 from .links import IMAGE_BASE, manifest_url
-from .notice import Notice
+from .notice import LOCAL_SOURCE, Notice
 from .profiles import PROFILES, PROVIDER, Description, describe
 from .format import MetadataFormat, Renderer, RenderOptions
-from .rights import DEFAULT_RIGHTS
+from .rights import DEFAULT_RIGHTS, partner_rights
 from .xmltext import attr as quoteattr, text as _e
+
+_log = logging.getLogger("pop.formats.edm")
 
 NAMESPACE = "http://www.europeana.eu/schemas/edm/"
 SCHEMA = "http://www.europeana.eu/schemas/edm/EDM.xsd"
 BASES = frozenset({"joconde", "palissy", "mnr", "enluminures", "memoire", "merimee"})
 VERSION = "3"  # 2: harvested notices carry their partner's rights, or are left out; 3: IIIF manifest links
+NO_RIGHTS = "no rights statement Europeana accepts"  # why a harvested notice is left out
 EDM_TYPE = "IMAGE"  # what Europeana shows of every POP object: its photographs (LANGOUV is a book's, not ours)
 
 _NAMESPACES = (
@@ -146,14 +156,37 @@ def render_description(d: Description, manifest: str | None = None) -> str:
             + agent_xml + place_xml + timespan_xml + _aggregation(d) + "</rdf:RDF>")
 
 
+def _partner_rights(notice: Notice) -> str | None:
+    return partner_rights(notice.licence, notice_credits(notice.base, notice.fields))
+
+
+def left_out_reason(notice: Notice) -> str | None:
+    """Why a public notice of an EDM base is left out of EDM for its rights (None: not for them)."""
+    if notice.source == LOCAL_SOURCE or notice.base not in BASES or _partner_rights(notice) is not None:
+        return None
+    return NO_RIGHTS
+
+
 def render(notice: Notice, default_rights: str = DEFAULT_RIGHTS, image_base: str = IMAGE_BASE,
            public_url: str | None = None) -> str | None:
-    """The notice as one EDM rdf:RDF; None when not eligible (profiles.describe, then `eligible`).
-    `default_rights`: the edm:rights of a notice whose texts state no rights (formats/rights.py); `image_base`:
-    where images live; `public_url`: this service's, to link each image's IIIF manifest (None: no link)."""
+    """The notice as one EDM rdf:RDF; None when not eligible (profiles.describe, then `eligible`; for a
+    harvested notice, also when its partner states no rights Europeana accepts). `default_rights`: the
+    edm:rights of POP's own notices whose texts state no rights (formats/rights.py); `image_base`: where images
+    live; `public_url`: this service's, to link each image's IIIF manifest (None: no link)."""
     if notice.base not in BASES:
         return None
-    description = describe(notice, default_rights, image_base)
+    if notice.source == LOCAL_SOURCE:
+        description = describe(notice, default_rights, image_base)
+    else:
+        # The partner's statement stands where POP's default would: for an image whose own texts decide
+        # nothing, and for the record itself when it has no image (licence first, then its texts)
+        stated = _partner_rights(notice)
+        if stated is None:
+            _log.debug("edm.left_out", extra={"base": notice.base, "ref": notice.ref, "reason": NO_RIGHTS})
+            return None
+        description = describe(notice, stated, image_base)
+        if description is not None and not description.images:
+            description = replace(description, rights=stated)
     if description is None or not eligible(description):
         return None
     manifest = manifest_url(public_url, notice.base, notice.ref) if public_url and description.images else None

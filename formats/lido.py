@@ -7,6 +7,9 @@ production event (creators and roles, display and earliest/latest dates, places,
 culture, period), subjects, the rights of the work, of the record and of each image, the images as resource sets,
 and the record's source and link back to POP. What comes from which field, per base: docs/mappings/lido.md.
 
+The record's rights (`recordRights`) are the Licence Ouverte for POP's own notices only; a harvested notice
+states its partner's licence, if it has one, and its own rights texts — POP never relicenses a partner's data.
+
 Built as text, like formats/pop.py (bench/render.py times it against oai_dc); every record is checked
 against the official XSD in tests/formats/test_lido.py. LIDO 1.1 rather than 1.0: see docs/mappings/lido.md.
 """
@@ -15,16 +18,18 @@ from __future__ import annotations
 from functools import lru_cache, partial
 
 from .links import IMAGE_BASE, LICENCE_OUVERTE
-from .notice import Notice
+from .notice import LOCAL_SOURCE, Notice
 from .dimensions import MeasurementSet
+from .images import notice_credits
 from .profiles import PROFILES, PROVIDER, Actor, Description, Term, describe
 from .format import MetadataFormat, Renderer, RenderOptions
 from .xmltext import attr as quoteattr, text as _e
-from .rights import DEFAULT_RIGHTS, label as rights_label
+from .rights import DEFAULT_RIGHTS, label as rights_label, licence_of, partner_rights
 
 NAMESPACE = "http://www.lido-schema.org"
 SCHEMA = "http://www.lido-schema.org/schema/v1.1/lido-v1.1.xsd"
 BASES = frozenset({"joconde", "palissy", "mnr", "enluminures", "memoire"})
+VERSION = "2"  # 2: harvested notices state their partner's rights, not the Licence Ouverte
 
 _T = "http://terminology.lido-schema.org/"
 URI_ID = _T + "lido00099"  # identifier type: URI
@@ -192,14 +197,27 @@ def _subjects(d: Description) -> str:
     return f"<lido:objectRelationWrap><lido:subjectWrap>{sets}</lido:subjectWrap></lido:objectRelationWrap>"
 
 
-def _administrative(d: Description) -> str:
+def _pop_record_rights(d: Description) -> str:
+    """POP's own notices: POP publishes their metadata under the Licence Ouverte."""
+    return _rights("recordRights", LICENCE_OUVERTE, "Licence Ouverte / Open Licence 2.0", d.copyright[:1])
+
+
+def _partner_record_rights(licence: str | None, d: Description) -> str:
+    """A harvested notice: its partner's licence (if any) and every rights text it carries; nothing at all
+    when it states none (recordRights is optional)."""
+    if licence is None and not d.credits:
+        return ""
+    stated = licence_of(licence) if licence else None
+    return _rights("recordRights", stated.uri if stated else None, stated.label if stated else None, d.credits)
+
+
+def _administrative(d: Description, record_rights: str) -> str:
     parts = []
     if d.work_rights:
         parts.append("<lido:rightsWorkWrap>" + "".join(
             _rights("rightsWorkSet", None, status) for status in d.work_rights) + "</lido:rightsWorkWrap>")
     record = (f'<lido:recordID lido:type="{LOCAL_ID}">{_e(d.ref)}</lido:recordID>' + _RECORD_TYPE
-              + _legal_body("recordSource", d.data_provider) + _PROVIDER
-              + _rights("recordRights", LICENCE_OUVERTE, "Licence Ouverte / Open Licence 2.0", d.copyright[:1])
+              + _legal_body("recordSource", d.data_provider) + _PROVIDER + record_rights
               + f'<lido:recordInfoSet lido:type="{_T}lido00916">{_el("recordInfoLink", d.url)}</lido:recordInfoSet>')
     if d.modified:
         record += (f"<lido:recordInfoSet><lido:recordMetadataDate>{d.modified}</lido:recordMetadataDate>"
@@ -225,13 +243,15 @@ _PROVIDER = (f'<lido:recordSource lido:type="dataProvider"><lido:legalBodyName><
              "</lido:legalBodyWeblink></lido:recordSource>")
 
 
-def render_description(d: Description) -> str:
+def render_description(d: Description, record_rights: str | None = None) -> str:
+    """`record_rights`: the recordRights element (default: POP's own, the Licence Ouverte)."""
+    record_rights = _pop_record_rights(d) if record_rights is None else record_rights
     return (f'<lido:lido xmlns:lido="{NAMESPACE}">'
             f'<lido:lidoRecID lido:type="{URI_ID}">{_e(d.url)}</lido:lidoRecID>'
             f'<lido:objectPublishedID lido:type="{URI_ID}">{_e(d.url)}</lido:objectPublishedID>'
             '<lido:descriptiveMetadata xml:lang="fr">'
             + _classification(d) + _identification(d) + _event(d) + _subjects(d)
-            + "</lido:descriptiveMetadata>" + _administrative(d) + "</lido:lido>")
+            + "</lido:descriptiveMetadata>" + _administrative(d, record_rights) + "</lido:lido>")
 
 
 def render(notice: Notice, image_base: str = IMAGE_BASE) -> str | None:
@@ -239,8 +259,16 @@ def render(notice: Notice, image_base: str = IMAGE_BASE) -> str | None:
     `image_base`: where its images live (RenderOptions.image_base, formats/links.py)."""
     if notice.base not in BASES:
         return None
-    description = describe(notice, DEFAULT_RIGHTS, image_base)
-    return render_description(description) if description is not None else None
+    if notice.source == LOCAL_SOURCE:
+        description = describe(notice, DEFAULT_RIGHTS, image_base)
+        return render_description(description) if description is not None else None
+    # A partner's notice: an image whose texts decide nothing takes the partner's statement (formats/rights.py
+    # partner_rights, as EDM does), else Copyright Not Evaluated
+    stated = partner_rights(notice.licence, notice_credits(notice.base, notice.fields))
+    description = describe(notice, stated or DEFAULT_RIGHTS, image_base)
+    if description is None:
+        return None
+    return render_description(description, _partner_record_rights(notice.licence, description))
 
 
 def with_options(options: RenderOptions) -> Renderer:
@@ -250,4 +278,4 @@ def with_options(options: RenderOptions) -> Renderer:
 
 assert BASES <= set(PROFILES)
 FORMAT = MetadataFormat(prefix="lido", namespace=NAMESPACE, schema=SCHEMA, render=render, bases=BASES,
-                        with_options=with_options)
+                        with_options=with_options, version=VERSION)

@@ -34,6 +34,9 @@ class Notice:
     deleted: bool = False
     datestamp: datetime | None = None  # UTC, whole seconds; set by the store
     id: int | None = field(default=None, compare=False)  # the store's row id, when read from it
+    # The metadata licence its partner states (an SPDX id or a URI) for a harvested notice; None for POP's own
+    # and for a partner that states none. Outputs state POP's licence only for POP's own (source local).
+    licence: str | None = None
 
     @property
     def producer(self) -> str | None:
@@ -161,6 +164,7 @@ def validate_notice(
     *,
     source: str = LOCAL_SOURCE,
     source_identifier: str | None = None,
+    licence: str | None = None,
 ) -> Notice:
     """Normalise and validate a raw notice of `base`; raise `InvalidNotice` with per-field reasons."""
     if not isinstance(raw, Mapping):
@@ -178,7 +182,8 @@ def validate_notice(
             errors.setdefault("REF", []).append(
                 f"{ref!r} is not a {base.name} reference (expected {base.ref_pattern})")
         raise InvalidNotice(errors or {"_record": ["invalid notice"]}, ref=ref if isinstance(ref, str) else None)
-    return Notice(base=base.name, ref=ref, fields=fields, source=source, source_identifier=source_identifier)
+    return Notice(base=base.name, ref=ref, fields=fields, source=source, source_identifier=source_identifier,
+                  licence=licence)
 
 
 _CHECKS = {

@@ -7,7 +7,9 @@ shows the same tables to readers. Rules common to every base:
 - dc:identifier is the notice's https:// permalink on POP, then its REF; images are https:// URLs in
   dc:relation, after the links to related notices;
 - dc:language carries ISO 639-2 codes only (enluminures' LANGOUV; a value without a code is dropped);
-- dc:rights carries the notice's copyright lines and the Licence Ouverte; dc:publisher is the Ministry;
+- dc:rights carries the notice's copyright lines, then the Licence Ouverte for POP's own notices, or for a
+  harvested one its partner's licence (if it states one): POP never relicenses a partner's metadata;
+  dc:publisher is the Ministry;
 - dc:coverage adds the notice's point as "east=…; north=…" (DCMI Point).
 """
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .links import LICENCE_OUVERTE, image_url, notice_url
-from .notice import Notice
+from .notice import LOCAL_SOURCE, Notice
 from .format import MetadataFormat
+from .rights import licence_of
 from .xmltext import text as escape
 
 NAMESPACE = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
-VERSION = "1"
+VERSION = "2"  # 2: harvested notices state their partner's licence, not the Licence Ouverte
 PUBLISHER = "Ministère de la Culture (France) — Plateforme ouverte du patrimoine (POP)"
 
 _OPEN = (f'<oai_dc:dc xmlns:oai_dc="{NAMESPACE}" xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -173,7 +176,10 @@ def dc_values(notice: Notice) -> list[tuple[str, str]]:
             if isinstance(point, dict) and point.get("lat") is not None and point.get("lon") is not None:
                 add("coverage", f"east={point['lon']}; north={point['lat']}")
         if element == "rights":
-            add("rights", LICENCE_OUVERTE)
+            if notice.source == LOCAL_SOURCE:
+                add("rights", LICENCE_OUVERTE)
+            elif notice.licence:
+                add("rights", licence_of(notice.licence).statement)
     return pairs
 
 

@@ -17,10 +17,15 @@ diffusion rights (DIFF), the credits of each linked image. The rule, applied to 
 
 Rules 1–2 win over 3 (a "© Museum, CC BY 4.0" line is a licensed work with an attribution), and the first text
 that decides wins: the caller passes the most specific texts first (an image's own credits before the notice's).
+
+A harvested notice is not POP's to license: `partner_rights` reads its partner's licence first, then its rights
+texts, with no default (None: nothing decides, and EDM leaves the notice out); `licence_of` reads the licence a
+partner configured (an SPDX id or a URI) into the URI and label that oai_dc and LIDO state.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -124,3 +129,56 @@ def label(uri: str) -> str:
     if match:
         return f"CC {match.group(1).upper()} {match.group(2)}"
     return uri.rstrip("/").rsplit("/", 2)[-2]
+
+
+# --- harvested notices: the partner's statement, never POP's licence ----------------------------------------
+_SPDX_CC = re.compile(r"^CC-(BY(?:-NC)?(?:-SA|-ND)?)-([1-4]\.[05])$", re.IGNORECASE)
+# SPDX ids of other open licences a partner may name: (canonical URI, label)
+_SPDX = {
+    "cc0-1.0": ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0"),
+    "etalab-2.0": ("https://www.etalab.gouv.fr/licence-ouverte-open-licence/", "Licence Ouverte 2.0"),
+    "odbl-1.0": ("https://opendatacommons.org/licenses/odbl/1-0/", "ODbL 1.0"),
+    "odc-by-1.0": ("https://opendatacommons.org/licenses/by/1-0/", "ODC-By 1.0"),
+    "pddl-1.0": ("https://opendatacommons.org/licenses/pddl/1-0/", "PDDL 1.0"),
+}
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A partner's metadata licence as configured (`text`), with its URI and a label when POP knows them."""
+
+    text: str
+    uri: str | None
+    label: str
+
+    @property
+    def statement(self) -> str:
+        """What a text field (dc:rights) says of it: the URI when there is one, else the licence as configured."""
+        return self.uri or self.text
+
+
+@lru_cache(maxsize=256)
+def licence_of(text: str) -> Licence:
+    """The licence a partner configured: an SPDX id (`CC-BY-NC-SA-4.0` → its Creative Commons URI and label
+    "CC BY-NC-SA 4.0") or a URI (kept as given; labelled when it is one Europeana knows)."""
+    match = _SPDX_CC.match(text)
+    if match:
+        kind, version = match.group(1).upper(), match.group(2)
+        return Licence(text, f"https://creativecommons.org/licenses/{kind.lower()}/{version}/", f"CC {kind} {version}")
+    known = _SPDX.get(text.lower())
+    if known:
+        return Licence(text, *known)
+    if text.startswith(("http://", "https://")):
+        accepted = _from_uri(text)
+        return Licence(text, text, label(accepted) if accepted else text)
+    return Licence(text, None, text)
+
+
+def partner_rights(licence: str | None, texts: Iterable[str]) -> str | None:
+    """The edm:rights URI of a partner's notice: its licence, else the first of its rights texts that decides
+    (rules 1-3 above); None when none does — POP then states nothing for it (no default, no Licence Ouverte)."""
+    for text in ((licence,) if licence else ()) + tuple(texts):
+        uri = rights_from_text(text)
+        if uri is not None:
+            return uri
+    return None

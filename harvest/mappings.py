@@ -7,7 +7,10 @@ One registry, one entry per metadataPrefix we can read:
   table a person reads; this module is the one the harvester runs.
 
 The REF of a harvested notice comes from the partner's OAI identifier (`ref_from_identifier`), so a
-deleted header — which carries nothing but its identifier — names the notice it deletes.
+deleted header — which carries nothing but its identifier — names the notice it deletes; for a partner whose
+REFs POP mints (harvest/refs.py), the reader passes the provisional REF the store replaces.
+The partner's rights statements (dc:rights, LIDO credit lines) are kept as harvested, in the base's rights
+field (`ROLE_FIELDS["rights"]`): POP never replaces them with its own licence.
 """
 from __future__ import annotations
 
@@ -50,7 +53,7 @@ ROLE_FIELDS: dict[str, tuple[str, ...]] = {
     "measurements": ("DIMS",),
     "place": ("LOCA", "LIEU", "LIEUX", "VILLE_M"),
     "inventory": ("INV", "NINV", "COTE"),
-    "rights": ("COPY", "DROIT"),
+    "rights": ("COPY", "DROIT", "PHOT"),  # PHOT: MNR, whose only rights field is its photo credits
     "publisher": ("PRODUCTEUR",),
     "language": ("LANGOUV",),
     "domain": ("DOMN", "DOM", "DOMPAL"),
@@ -232,11 +235,12 @@ def get_mapping(name: str) -> Mapping:
         raise MappingError(f"unknown mapping {name!r} (known: {', '.join(MAPPINGS)})") from None
 
 
-def map_record(mapping: Mapping, element: etree._Element, base: Base, identifier: str) -> dict[str, Any]:
+def map_record(mapping: Mapping, element: etree._Element, base: Base, identifier: str,
+               ref: str | None = None) -> dict[str, Any]:
     """Raw fields of one record: the mapping's fields, REF from the identifier (a lossless record's own
-    REF must agree with it)."""
+    REF must agree with it), or `ref` when given (a provisional REF to be minted: harvest/refs.py)."""
     fields = mapping.read(element, base)
-    ref = ref_from_identifier(identifier, base)
+    ref = ref or ref_from_identifier(identifier, base)
     if mapping.lossless:
         if fields.get("REF") != ref:
             raise MappingError(f"REF {fields.get('REF')!r} of the record does not match its identifier {identifier!r}")

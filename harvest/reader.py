@@ -25,6 +25,7 @@ from .dates import utc_datestamp
 from .mappings import Mapping, MappingError, get_mapping, map_record, ref_from_identifier
 from .page import Page, RawRecord
 from .partner import PartnerConfig
+from .refs import MINT, mint_scheme
 from .provenance import Origin, public_base_url
 
 if TYPE_CHECKING:
@@ -42,8 +43,13 @@ class Issue:
 
 @dataclass
 class PageOutcome:
-    """What one page asks of the store, once mapped: the last word on each REF wins."""
+    """What one page asks of the store, once mapped: the last word on each REF wins.
 
+    For a partner whose REFs POP mints (`minted`), notices carry a provisional REF and every key below is a
+    source identifier instead of a REF, deletions too: the store (store/minted_refs.py) assigns the REFs,
+    re-keys the page and computes the prints."""
+
+    minted: bool = False
     notices: list[Notice] = field(default_factory=list)
     deletions: list[str] = field(default_factory=list)  # REFs
     source_datestamps: dict[str, str] = field(default_factory=dict)  # REF → partner's datestamp, in UTC
@@ -57,7 +63,9 @@ class PageOutcome:
 
 def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, mapping: Mapping) -> PageOutcome:
     """Records → notices to write, REFs to delete, issues to quarantine (pure)."""
-    outcome = PageOutcome()
+    minted = partner.refs == MINT
+    provisional = mint_scheme(base).provisional if minted else None
+    outcome = PageOutcome(minted=minted)
     actions: dict[str, tuple[str, Notice | None, RawRecord]] = {}
     base_url = public_base_url(partner.url)
     known = get_format(partner.metadata_prefix) or get_format(partner.mapping_name)
@@ -69,7 +77,8 @@ def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, m
         if not record.identifier:
             outcome.issues.append(Issue(None, "record has no identifier", record.raw))
             continue
-        ref = ref_from_identifier(record.identifier, base)
+        # the page's key of the record: its REF, or its source identifier when POP mints the REF
+        ref = record.identifier if minted else ref_from_identifier(record.identifier, base)
         if record.deleted:
             actions.pop(ref, None)
             actions[ref] = ("delete", None, record)
@@ -77,16 +86,18 @@ def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, m
         try:
             if record.metadata is None:
                 raise MappingError("record has no metadata")
-            fields = map_record(mapping, record.metadata, base, record.identifier)
-            notice = validate_notice(base, fields, source=partner.name, source_identifier=record.identifier)
+            fields = map_record(mapping, record.metadata, base, record.identifier, provisional)
+            notice = validate_notice(base, fields, source=partner.name, source_identifier=record.identifier,
+                                     licence=partner.licence)
         except MappingError as error:
             outcome.issues.append(Issue(record.identifier, f"cannot map: {error}", record.raw))
             continue
         except InvalidNotice as error:
             outcome.issues.append(Issue(record.identifier, f"invalid notice: {error.reason}", record.raw))
             continue
-        actions.pop(notice.ref, None)
-        actions[notice.ref] = ("upsert", notice, record)
+        key = ref if minted else notice.ref
+        actions.pop(key, None)
+        actions[key] = ("upsert", notice, record)
     for ref, (action, notice, record) in actions.items():
         outcome.records[ref] = record
         # Provenance only: a datestamp that is not a date is dropped, never a reason to refuse the record
@@ -97,7 +108,8 @@ def map_page(records: Sequence[RawRecord], partner: PartnerConfig, base: Base, m
             outcome.deletions.append(ref)
         else:
             outcome.notices.append(notice)
-            outcome.prints[ref] = fingerprint(base, notice.fields)
+            if not minted:  # a minted REF changes the fields: the store prints those notices
+                outcome.prints[ref] = fingerprint(base, notice.fields)
             outcome.origins[ref] = Origin(base_url, record.namespace or namespace, record.provenance)
     return outcome
 

@@ -14,6 +14,7 @@ their tasks.
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -22,14 +23,17 @@ from typing import Callable, Iterator, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from formats.edm import NO_RIGHTS, left_out_reason
 from formats.notice import Notice
-from formats.registry import Renderers
+from formats.registry import Renderers, public_notice
 
 from .bulk import prepared_batches
 from .clock import utcnow
 from .db import Database, renderers_of
 from .models import NoticeRow, Rendition
 from .notices import move_datestamps, replace_renditions, row_to_notice
+
+_log = logging.getLogger("pop.store.backlog")
 
 
 def backlog_query(after: int, limit: int):
@@ -149,16 +153,21 @@ class RebuildSummary:
     checked: int = 0
     rerendered: int = 0  # renditions written, replaced or dropped
     moved: int = 0  # notices whose datestamp moved
+    left_out_of_edm: int = 0  # harvested notices whose partner states no rights Europeana accepts
 
     def line(self) -> str:
-        return f"checked: {self.checked}, renditions changed: {self.rerendered}, datestamps moved: {self.moved}"
+        line = f"checked: {self.checked}, renditions changed: {self.rerendered}, datestamps moved: {self.moved}"
+        if self.left_out_of_edm:
+            line += f", left out of edm: {self.left_out_of_edm} ({NO_RIGHTS})"
+        return line
 
 
 def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[str] | None = None, *,
                        batch_size: int = 500, progress: Callable[[int], None] | None = None) -> RebuildSummary:
     """Re-render the rendered live notices of `bases` in `prefixes` (default: every format), batch by batch
     (one transaction each); a notice whose output changed in any of them gets a new datestamp. The backlog's
-    notices are left to the backlog, which renders them with today's mappings anyway."""
+    notices are left to the backlog, which renders them with today's mappings anyway. Harvested notices left
+    out of edm because their partner states no rights Europeana accepts are counted (and logged)."""
     renderers = db.renderers
     prefixes = list(prefixes or renderers.prefixes)
     summary = RebuildSummary()
@@ -170,6 +179,9 @@ def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[st
                                         NoticeRow.deleted.is_(False), NoticeRow.rendered.is_(True))
                 .order_by(NoticeRow.id).limit(batch_size)).scalars().all()
             if not rows:
+                if summary.left_out_of_edm:
+                    _log.info("renditions.left_out", extra={"format": "edm", "reason": NO_RIGHTS,
+                                                            "count": summary.left_out_of_edm})
                 return summary
             last_id = rows[-1].id
             stored = {(r.notice_id, r.format): r.xml for r in session.execute(
@@ -177,7 +189,10 @@ def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[st
                 .where(Rendition.notice_id.in_([row.id for row in rows]), Rendition.format.in_(prefixes)))}
             changed: list[tuple[int, dict[str, str]]] = []
             for row in rows:
-                fresh = renderers.render_in(row_to_notice(row), prefixes)
+                notice = row_to_notice(row)
+                fresh = renderers.render_in(notice, prefixes)
+                if "edm" in prefixes and "edm" not in fresh and left_out_reason(public_notice(notice)):
+                    summary.left_out_of_edm += 1
                 differing = [p for p in prefixes if fresh.get(p) != stored.get((row.id, p))]
                 if differing:
                     changed.append((row.id, fresh))

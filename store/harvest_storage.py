@@ -1,7 +1,8 @@
 """What a harvest run writes: `SqlHarvestStorage` implements harvest.runner.HarvestStorage over the store.
 
 Each page is committed in one transaction with its notices (through the write path, `source` = the
-partner's name), tombstones, quarantined records (once per record and reason per run), counters and
+partner's name, `licence` = the partner's; their REFs minted first for partners that ask for it:
+store/minted_refs.py), tombstones, quarantined records (once per record and reason per run), counters and
 checkpoint, so a killed or failed run resumes from its last committed page. Finishing a run schedules the
 partner's next one (backing off after failures). `harvest_partner` runs one partner end to end, holding its
 lock (store/locks.py); whatever fails, a run row says why.
@@ -21,6 +22,7 @@ from harvest.schedule import next_run, next_run_after_failure
 from .clock import utcnow
 from .db import Database
 from .locks import partner_lock
+from .minted_refs import resolve_page
 from .models import HarvestIssue, HarvestRun, Partner
 from .notices import PreparedNotice, delete_notices, write_notices
 from .partners import get_partner, to_config
@@ -111,8 +113,12 @@ class SqlHarvestStorage:
     def commit_page(self, run: RunState, partner: PartnerConfig, outcome: PageOutcome, checkpoint: Checkpoint,
                     response_date: str | None) -> Counters:
         now = utcnow()
-        issues = list(outcome.issues)
         with self.db.session() as session:
+            unknown = 0
+            if outcome.minted:  # keyed by source identifier: the REFs are assigned here (store/minted_refs.py)
+                resolved = resolve_page(session, partner, outcome, now)
+                outcome, unknown = resolved.outcome, resolved.unknown_deletions
+            issues = list(outcome.issues)
             # Renditions are deferred to the rendering backlog (the worker renders it between runs): rendering
             # four formats would otherwise be most of a harvest's time. Until then /oai renders them on read.
             notices = [PreparedNotice(notice, outcome.prints[notice.ref]) if notice.ref in outcome.prints else notice
@@ -120,7 +126,7 @@ class SqlHarvestStorage:
             written = write_notices(session, notices, now=now, source_datestamps=outcome.source_datestamps,
                                     origins=outcome.origins, render=False)
             deleted = delete_notices(session, partner.base, outcome.deletions, source=partner.name, now=now)
-            unchanged = written.unchanged + deleted.unchanged
+            unchanged = written.unchanged + deleted.unchanged + unknown  # unknown: deleted before ever minted
             for rejection in [*written.rejected, *deleted.rejected]:
                 if rejection.kind is RejectionKind.OWNED_ELSEWHERE:
                     record = outcome.records.get(rejection.ref)

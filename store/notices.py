@@ -147,13 +147,14 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         if row is not None and row.source != notice.source:
             _reject_owner(summary, notice.ref, row.source, notice.source)
             continue
-        if row is not None and row.fields_hash == print_.fields_hash and not row.deleted:
+        if row is not None and row.fields_hash == print_.fields_hash and not row.deleted \
+                and row.licence == notice.licence:
             summary.unchanged += 1
             continue
         producer = notice.producer
         values = {
             "fields": print_.canonical, "producer": producer, "producer_slug": slugify(producer or ""),
-            "source": notice.source, "source_identifier": notice.source_identifier,
+            "source": notice.source, "source_identifier": notice.source_identifier, "licence": notice.licence,
             "source_datestamp": source_datestamps.get(notice.ref), **_origin_columns((origins or {}).get(notice.ref)),
             "content_hash": print_.content_hash, "fields_hash": print_.fields_hash, "deleted": False,
             "rendered": row.rendered if row is not None else render,
@@ -161,7 +162,8 @@ def _write_base_batch(session: Session, base_name: str, items: list[Notice | Pre
         if row is None:
             inserts.append((prepared, {"base": base_name, "ref": notice.ref, "created": now, "datestamp": now, **values}))
             continue
-        if row.deleted or row.content_hash != print_.content_hash:  # what we publish changed
+        # what we publish changed (its partner's licence too: every format but pop states it)
+        if row.deleted or row.content_hash != print_.content_hash or row.licence != notice.licence:
             values["datestamp"] = now
             values["rendered"] = render
             (rerender if render else deferred).append((row.id, prepared))
@@ -196,10 +198,11 @@ class _Existing(NamedTuple):
     content_hash: str
     deleted: bool
     rendered: bool
+    licence: str | None
 
 
 _EXISTING = select(NoticeRow.id, NoticeRow.ref, NoticeRow.source, NoticeRow.fields_hash, NoticeRow.content_hash,
-                   NoticeRow.deleted, NoticeRow.rendered)
+                   NoticeRow.deleted, NoticeRow.rendered, NoticeRow.licence)
 
 
 def _existing(session: Session, base_name: str, refs: list[str]) -> list[_Existing]:
@@ -208,7 +211,7 @@ def _existing(session: Session, base_name: str, refs: list[str]) -> list[_Existi
     rendering an `IN` of a hundred placeholders, and its ORM execution, cost more than the lookup."""
     if session.bind.dialect.name == "postgresql":
         cursor = session.connection().connection.driver_connection.cursor()
-        cursor.execute("SELECT id, ref, source, fields_hash, content_hash, deleted, rendered FROM notice"
+        cursor.execute("SELECT id, ref, source, fields_hash, content_hash, deleted, rendered, licence FROM notice"
                        " WHERE base = %s AND ref = ANY(%s)", (base_name, refs), prepare=True)
         return [_Existing(*row) for row in cursor.fetchall()]
     return [_Existing(*row) for row in session.execute(
@@ -216,8 +219,8 @@ def _existing(session: Session, base_name: str, refs: list[str]) -> list[_Existi
 
 
 _NOTICE_COLUMNS = ("id", "base", "ref", "fields", "producer", "producer_slug", "source", "source_identifier",
-                   "source_datestamp", "source_base_url", "source_namespace", "source_provenance", "content_hash",
-                   "fields_hash", "created", "datestamp", "deleted", "rendered")
+                   "licence", "source_datestamp", "source_base_url", "source_namespace", "source_provenance",
+                   "content_hash", "fields_hash", "created", "datestamp", "deleted", "rendered")
 
 
 def _origin_columns(origin: Origin | None) -> dict[str, str | None]:
@@ -347,4 +350,5 @@ def store_version(session: Session) -> int:
 
 def row_to_notice(row: NoticeRow) -> Notice:
     return Notice(base=row.base, ref=row.ref, fields=row.fields, source=row.source,
-                  source_identifier=row.source_identifier, deleted=row.deleted, datestamp=row.datestamp, id=row.id)
+                  source_identifier=row.source_identifier, deleted=row.deleted, datestamp=row.datestamp, id=row.id,
+                  licence=row.licence)

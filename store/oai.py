@@ -31,7 +31,8 @@ from .selection import ANY_PARTNER, NoticeSelection, conditions
 _log = logging.getLogger("pop.store.oai")
 _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
-_ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source)
+# An Item's columns (row[:7]), then what rendering a backlog notice on read needs besides its fields
+_ITEM = (_N.id, _N.base, _N.ref, _N.datestamp, _N.deleted, _N.producer_slug, _N.source, _N.licence)
 # What a harvested notice's provenance is built from, read with the metadata only (NULL for POP's own notices)
 _ORIGIN = (_N.source_identifier, _N.source_datestamp, _N.source_base_url, _N.source_namespace, _N.source_provenance)
 _NO_ORIGIN = tuple(literal(None).label(column.name) for column in _ORIGIN)
@@ -62,7 +63,9 @@ def _item(row, prefix: str | None, with_metadata: bool, renderers: Renderers) ->
                 _provenance(row) if with_metadata and row.source != LOCAL_SOURCE else None)
     if row.pending is None or prefix is None:
         return item
-    xml = renderers.render(prefix, public_notice(Notice(base=row.base, ref=row.ref, fields=row.pending)))
+    # a harvested notice states its partner's rights, not POP's licence: its source and licence are read too
+    xml = renderers.render(prefix, public_notice(Notice(base=row.base, ref=row.ref, fields=row.pending,
+                                                        source=row.source, licence=row.licence)))
     if xml is None:
         return None
     return replace(item, metadata=xml) if with_metadata else item

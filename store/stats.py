@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from formats.notice import LOCAL_SOURCE
+
 from .models import NoticeRow
 
 
@@ -17,3 +19,17 @@ def notice_counts(session: Session) -> dict[tuple[str, bool], int]:
     rows = session.execute(select(NoticeRow.base, NoticeRow.deleted, func.count())
                            .group_by(NoticeRow.base, NoticeRow.deleted))
     return {(base, deleted): count for base, deleted, count in rows}
+
+
+def published_sources(session: Session) -> dict[str, list[tuple[str, str | None, int]]]:
+    """Published notices per base, as (source, licence, count): POP's own (local) first, then each partner's
+    by name — what the exports catalog states the licences of."""
+    rows = session.execute(select(NoticeRow.base, NoticeRow.source, NoticeRow.licence, func.count())
+                           .where(NoticeRow.deleted.is_(False))
+                           .group_by(NoticeRow.base, NoticeRow.source, NoticeRow.licence))
+    sources: dict[str, list[tuple[str, str | None, int]]] = {}
+    for base, source, licence, count in rows:
+        sources.setdefault(base, []).append((source, licence, count))
+    for entries in sources.values():
+        entries.sort(key=lambda entry: (entry[0] != LOCAL_SOURCE, entry[0], entry[1] or ""))
+    return sources

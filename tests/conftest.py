@@ -26,7 +26,8 @@ from app.settings import Settings
 from .pg import PostgresUnavailable, ensure_server
 from .shared import shared
 
-TABLES = ("rendition", "harvest_issue", "harvest_run", "partner", "api_token", "export_snapshot", "notice")
+TABLES = ("rendition", "harvest_issue", "harvest_run", "partner", "api_token", "export_snapshot", "notice",
+          "minted_ref")
 
 
 def pytest_configure(config):

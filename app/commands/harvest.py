@@ -8,6 +8,7 @@ import click
 
 from formats.bases import BASES
 from harvest.partner import InvalidPartner, check_remote, parse_config, partner_client
+from harvest.refs import IDENTIFIER, REF_POLICIES
 from harvest.schedule import format_interval
 from harvest.urls import display_url
 
@@ -41,15 +42,21 @@ def harvest():
 @click.option("--set", "sets", multiple=True, help="A set to harvest (repeatable; default: everything).")
 @click.option("--every", help="Schedule: 30m, 12h, 1d, 1w (default: only by hand).")
 @click.option("--mapping", default="", help="Mapping to read records with (default: the prefix's).")
+@click.option("--refs", type=click.Choice(REF_POLICIES), default=IDENTIFIER, show_default=True,
+              help="Where REFs come from: the records' OAI identifiers, or minted by POP for each new identifier "
+                   "(partners whose identifiers are not POP REFs).")
+@click.option("--licence", default=None,
+              help="The partner's metadata licence: an SPDX id (CC-BY-NC-SA-4.0) or a URI (default: none, the "
+                   "rights its records state).")
 @click.option("--notes", default="")
 @click.option("--no-check", is_flag=True, help="Do not ask the partner (Identify, formats, sets) before saving.")
 @one_line_errors
-def add(name, url, metadata_prefix, base_name, sets, every, mapping, notes, no_check):
+def add(name, url, metadata_prefix, base_name, sets, every, mapping, refs, licence, notes, no_check):
     """Register partner NAME (checks that it answers, offers the format and has the sets)."""
     db, settings = pop().db, pop().settings
     try:
         config = parse_config(name, url, metadata_prefix, base_name, mapping=mapping, sets=sets, every=every,
-                              notes=notes, trusted_url=True)
+                              notes=notes, refs=refs, licence=licence, trusted_url=True)
         with db.session() as session:
             if partner_exists(session, name):
                 raise InvalidPartner({"name": [f"a partner named {name!r} exists"]})
@@ -66,7 +73,9 @@ def add(name, url, metadata_prefix, base_name, sets, every, mapping, notes, no_c
         save_partner(session, config, granularity=granularity)
     shown = display_url(config.url, config.credentials)  # credentials masked: a terminal's scrollback is a log too
     click.echo(f"partner {name} added: {shown} ({metadata_prefix} → {base_name}), "
-               f"{format_interval(config.interval_seconds)}")
+               f"{format_interval(config.interval_seconds)}"
+               + (", REFs minted by POP" if config.refs != IDENTIFIER else "")
+               + (f", licence {config.licence}" if config.licence else ""))
 
 
 @harvest.command("list")
@@ -101,6 +110,7 @@ def show(name, run_count):
                    f"base: {row.base}\nsets: {', '.join(row.sets) or '(all)'}\n"
                    f"schedule: {format_interval(row.interval_seconds)}\nenabled: {'yes' if row.enabled else 'no'}\n"
                    f"granularity: {row.granularity or '(not yet known)'}\n"
+                   f"refs: {row.refs}\nlicence: {row.licence or '(none: the rights its records state)'}\n"
                    f"next run: {row.next_run_at or '-'}\nnotes: {row.notes}")
         runs = list_runs(session, row, limit=run_count)
         click.echo("runs:" if runs else "runs: none")

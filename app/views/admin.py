@@ -9,17 +9,15 @@ the web request.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import Flask
 from flask.views import MethodView
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 
 from harvest.client import OAIClient
-from harvest.partner import InvalidPartner, PartnerConfig, check_config, check_remote
+from harvest.partner import InvalidPartner, check_config, check_remote, web_config
 from harvest.schedule import format_interval, parse_interval
-from harvest.urls import basic_auth, display_url, split_credentials, unmask
+from harvest.urls import basic_auth, display_url
 
 from store.models import Partner
 from store.partners import (PartnerNotFound, delete_partner, get_partner, get_run, list_issues, list_partners,
@@ -42,8 +40,9 @@ RUN = f"<int(max={MAX_ID}):run_id>"
 
 
 def _dump_partner(row: Partner) -> dict:
-    data = {key: getattr(row, key) for key in ("name", "metadata_prefix", "base", "mapping", "sets", "enabled",
-                                               "notes", "granularity", "next_run_at", "created", "updated")}
+    data = {key: getattr(row, key) for key in ("name", "metadata_prefix", "base", "mapping", "sets", "refs",
+                                               "licence", "enabled", "notes", "granularity", "next_run_at",
+                                               "created", "updated")}
     data["url"] = display_url(row.url, row.credentials)  # credentials are the partner's secret: masked
     data["every"] = format_interval(row.interval_seconds) if row.interval_seconds else None
     return data
@@ -80,7 +79,11 @@ def _check(config, *, remote: bool = True) -> str | None:
         finally:
             client.close()
     except InvalidPartner as error:
-        abort(422, errors={"json": {("every" if k == "interval" else k): v for k, v in error.errors.items()}})
+        _invalid(error)
+
+
+def _invalid(error: InvalidPartner):
+    abort(422, errors={"json": {("every" if k == "interval" else k): v for k, v in error.errors.items()}})
 
 
 # --- routes -------------------------------------------------------------------------------------------
@@ -99,9 +102,9 @@ class Partners(MethodView):
     def post(self, data):
         """Register a partner: checked against the partner itself (Identify, format offered, sets exist)."""
         every = data.pop("every", None)
-        url, credentials = split_credentials(data.pop("url"))  # the credentials are kept apart, never answered
-        config = PartnerConfig(sets=tuple(data.pop("sets", ())), interval_seconds=parse_interval(every) if every
-                               else None, url=url, credentials=credentials, trusted_url=False, **data)
+        # untrusted, its credentials kept apart (never answered)
+        config = web_config(sets=tuple(data.pop("sets", ())), interval_seconds=parse_interval(every) if every
+                            else None, **data)
         with pop().db.session() as session:
             if partner_exists(session, config.name):
                 abort(409, message=f"a partner named {config.name!r} exists")
@@ -132,18 +135,15 @@ class PartnerResource(MethodView):
         if "every" in changes:
             every = changes.pop("every")
             changes["interval_seconds"] = parse_interval(every) if every else None
-        if "url" in changes:
-            # The masked credentials POP answers stand for the stored ones; a URL from the web is trusted only
-            # if it is the one an operator gave
-            url, credentials = split_credentials(changes["url"])
-            changes.update(url=url, credentials=unmask(credentials, config.credentials),
-                           trusted_url=config.trusted_url and url == config.url)
-        updated = replace(config, **changes)
+        updated = web_config(config, **changes)  # an operator's URL stays trusted only while unchanged
         remote = any(key in changes for key in ("url", "metadata_prefix", "sets"))
         granularity = _check(updated, remote=remote)
         with pop().db.session() as session:
             row = _partner_or_404(session, name)
-            return _dump_partner(save_partner(session, updated, granularity=granularity, existing=row))
+            try:
+                return _dump_partner(save_partner(session, updated, granularity=granularity, existing=row))
+            except InvalidPartner as error:  # its REF policy, once it owns notices
+                _invalid(error)
 
     @blueprint.response(204)
     @blueprint.problems(*NAMED, 403)

@@ -9,6 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from formats.bases import BASES
 from harvest.mappings import MAPPINGS
+from harvest.partner import MAX_LICENCE
+from harvest.refs import IDENTIFIER, REF_POLICIES
 from harvest.schedule import parse_interval
 
 MAX_ID = 2**63 - 1  # ids are 64-bit signed integers in both databases: larger values cannot name a row
@@ -65,6 +67,16 @@ class PartnerSchema(Schema):
                        validate=validate.Length(max=100), metadata={"description": "Empty: everything."})
     every = Text(allow_none=True, validate=validate.Length(max=32),
                  metadata={"description": "Schedule: 30m, 12h, 1d, 1w (at least 1m, at most 366d); null: by hand."})
+    refs = fields.String(validate=validate.OneOf(REF_POLICIES), metadata={"description": (
+        f"Where the REFs of its notices come from. `{IDENTIFIER}` (default): its OAI identifiers "
+        "(`oai:{repo}:{base}:{REF}`, or their last `:`-separated segment; other records are quarantined). "
+        "`mint`: POP mints a REF of the base's pattern for each new source identifier, from a space it reserves "
+        "(docs/harvest.md), stable across re-harvests and deletions. Cannot change once the partner owns "
+        "notices; not with the `pop` mapping, whose records carry their REF.")})
+    licence = Text(allow_none=True, validate=validate.Length(min=1, max=MAX_LICENCE), metadata={"description": (
+        "The partner's metadata licence: an SPDX id (`CC-BY-NC-SA-4.0`) or the licence's http(s) URI; null: none, "
+        "its records' own rights statements only. Its notices state it (oai_dc, LIDO, EDM, the exports catalog), "
+        "never POP's Licence Ouverte. A change reaches its notices at once (their datestamps move).")})
     enabled = fields.Boolean()
     notes = Text(validate=validate.Length(max=10_000))
     granularity = fields.String(dump_only=True, allow_none=True,

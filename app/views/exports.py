@@ -26,17 +26,22 @@ from werkzeug.wsgi import wrap_file
 
 from formats.bases import get_base, iter_bases
 from formats.links import LICENCE_OUVERTE
+from formats.notice import LOCAL_SOURCE
+from formats.rights import licence_of
 from protocols.export.query import ExportProblem, ExportQuery, parse_query
 from protocols.export.writers import GZIP_MEDIA_TYPE, formats_of, gzip_stream, make_encoder
 from store.exports.reader import export_chunks
 from store.exports.snapshots import snapshot, snapshots
-from store.stats import published_counts
+from store.stats import published_sources
 
 from .. import pop
 
 blueprint = Blueprint("exports", __name__)
 
+# POP's own notices (source local). A partner's notices keep their partner's licence: POP never relicenses them.
 LICENCE = {"name": "Licence Ouverte 2.0", "url": LICENCE_OUVERTE}
+LOCAL_LICENCE = {"licence": "etalab-2.0", **LICENCE}  # its SPDX id
+PARTNER_RIGHTS = "rights as stated by the partner"  # a partner that states no licence: its records' own rights
 
 
 def _problem(problem: ExportProblem, headers: dict[str, str] | None = None) -> Response:
@@ -65,12 +70,30 @@ def _iso(moment) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+def _licences(sources: list[tuple[str, str | None, int]]) -> list[dict]:
+    """Each source of a base's published notices with the licence it states: POP's own (local) the Licence
+    Ouverte, each partner its licence or the rights its records state."""
+    licences = []
+    for source, licence, records in sources:
+        if source == LOCAL_SOURCE:
+            stated = LOCAL_LICENCE
+        elif licence:
+            known = licence_of(licence)
+            stated = {"licence": licence, "name": known.label, "url": known.uri}
+        else:
+            stated = {"licence": None, "name": PARTNER_RIGHTS, "url": None}
+        licences.append({"source": source, "records": records, **stated})
+    return licences
+
+
 def catalog() -> dict:
-    """Per base and format: URLs, record count, sizes, sha256s, last modified, licence, field dictionary."""
+    """Per base and format: URLs, record count, sizes, sha256s, last modified, licences per source, field
+    dictionary."""
     base_url = pop().settings.base_url
     with pop().db.session() as session:
-        counts = published_counts(session)
+        sources = published_sources(session)
         built = snapshots(session)
+    counts = {base: sum(records for _, _, records in entries) for base, entries in sources.items()}
     entries = []
     for base in iter_bases():
         downloads = []
@@ -90,8 +113,8 @@ def catalog() -> dict:
             })
         entries.append({"base": base.name, "title": base.title, "label": base.label,
                         "description": base.description, "records": counts.get(base.name, 0),
-                        "fields_url": f"{base_url}/exports/{base.name}/fields", "licence": LICENCE,
-                        "downloads": downloads})
+                        "fields_url": f"{base_url}/exports/{base.name}/fields",
+                        "licences": _licences(sources.get(base.name, [])), "downloads": downloads})
     return {"licence": LICENCE, "documentation": f"{base_url}/exports/", "bases": entries}
 
 

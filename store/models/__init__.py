@@ -5,9 +5,9 @@ them alike, and OAI-PMH speaks UTC only.
 """
 from .base import Model
 from .notice import NoticeRow, Rendition, StoreState
-from .harvest import Partner, HarvestRun, HarvestIssue
+from .harvest import Partner, HarvestRun, HarvestIssue, MintedRef
 from .admin import ApiToken, ExportSnapshot
 from .image import ImageRow
 
-__all__ = ["Model", "NoticeRow", "Rendition", "StoreState", "Partner", "HarvestRun", "HarvestIssue",
+__all__ = ["Model", "NoticeRow", "Rendition", "StoreState", "Partner", "HarvestRun", "HarvestIssue", "MintedRef",
            "ApiToken", "ExportSnapshot", "ImageRow"]

@@ -1,9 +1,11 @@
-"""Partners (remote OAI-PMH repositories), their harvest runs and the records quarantined by a run."""
+"""Partners (remote OAI-PMH repositories), their harvest runs, the records quarantined by a run, and the REFs POP
+minted for partners' source identifiers."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, false, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (BigInteger, Boolean, false, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import BigId, JsonType, Model
@@ -28,6 +30,9 @@ class Partner(Model):
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime)
     # the next run harvests everything: what it harvests changed (URL, format, sets, mapping, base)
     full_next: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # where its notices' REFs come from (harvest/refs.py): "identifier" or "mint"
+    refs: Mapped[str] = mapped_column(String(16), default="identifier", server_default="identifier")
+    licence: Mapped[str | None] = mapped_column(String(256))  # its metadata licence (SPDX id or URI)
     # the user info of its URL (`user:secret`), kept out of `url` so no listing or log shows it; sent as basic auth
     credentials: Mapped[str | None] = mapped_column(String(1024))
     # an operator gave its URL (`pop harvest add`): any address; the admin API's: the address rules apply
@@ -69,4 +74,21 @@ class HarvestIssue(Model):
     identifier: Mapped[str | None] = mapped_column(String(512))
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MintedRef(Model):
+    """A REF POP minted for a partner's source identifier (partners with `refs = mint`: store/minted_refs.py).
+    Kept when the partner is deleted, like its notices: the same name harvesting again finds the same REFs."""
+
+    __tablename__ = "minted_ref"
+    __table_args__ = (UniqueConstraint("base", "ref"), UniqueConstraint("base", "number"),
+                      UniqueConstraint("source", "base", "source_identifier"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    base: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int] = mapped_column(BigInteger)  # the counter the REF was written from (harvest/refs.py)
+    source: Mapped[str] = mapped_column(String(64))  # the partner's name
+    source_identifier: Mapped[str] = mapped_column(String(512))  # its OAI identifier
     created: Mapped[datetime] = mapped_column(DateTime)

@@ -37,6 +37,8 @@ class NoticeRow(Model):
     source_base_url: Mapped[str | None] = mapped_column(String(1024))
     source_namespace: Mapped[str | None] = mapped_column(String(512))
     source_provenance: Mapped[str | None] = mapped_column(Text)
+    # The partner's metadata licence (SPDX id or URI) of a harvested notice; None: POP's own, or stated by none
+    licence: Mapped[str | None] = mapped_column(String(256))
     content_hash: Mapped[str] = mapped_column(String(64))  # of the published fields
     fields_hash: Mapped[str] = mapped_column(String(64))  # of every stored field
     created: Mapped[datetime] = mapped_column(DateTime)
