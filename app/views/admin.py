@@ -40,9 +40,8 @@ RUN = f"<int(max={MAX_ID}):run_id>"
 
 
 def _dump_partner(row: Partner) -> dict:
-    data = {key: getattr(row, key) for key in ("name", "metadata_prefix", "base", "mapping", "sets", "refs",
-                                               "licence", "enabled", "notes", "granularity", "next_run_at",
-                                               "created", "updated")}
+    data = {key: getattr(row, key) for key in ("name", "metadata_prefix", "base", "mapping", "sets", "enabled",
+                                               "notes", "granularity", "next_run_at", "created", "updated")}
     data["url"] = display_url(row.url, row.credentials)  # credentials are the partner's secret: masked
     data["every"] = format_interval(row.interval_seconds) if row.interval_seconds else None
     return data
@@ -79,11 +78,7 @@ def _check(config, *, remote: bool = True) -> str | None:
         finally:
             client.close()
     except InvalidPartner as error:
-        _invalid(error)
-
-
-def _invalid(error: InvalidPartner):
-    abort(422, errors={"json": {("every" if k == "interval" else k): v for k, v in error.errors.items()}})
+        abort(422, errors={"json": {("every" if k == "interval" else k): v for k, v in error.errors.items()}})
 
 
 # --- routes -------------------------------------------------------------------------------------------
@@ -140,10 +135,7 @@ class PartnerResource(MethodView):
         granularity = _check(updated, remote=remote)
         with pop().db.session() as session:
             row = _partner_or_404(session, name)
-            try:
-                return _dump_partner(save_partner(session, updated, granularity=granularity, existing=row))
-            except InvalidPartner as error:  # its REF policy, once it owns notices
-                _invalid(error)
+            return _dump_partner(save_partner(session, updated, granularity=granularity, existing=row))
 
     @blueprint.response(204)
     @blueprint.problems(*NAMED, 403)
