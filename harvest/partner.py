@@ -1,5 +1,9 @@
 """A partner's configuration as a value, checked twice: its own shape (`check_config`, no network) and
-against the partner itself (`check_remote`: Identify answers, the format is offered, the sets exist)."""
+against the partner itself (`check_remote`: Identify answers, the format is offered, the sets exist).
+
+Besides what is harvested, a partner says where its notices' REFs come from (`refs`: harvest/refs.py) and
+under which licence it publishes its metadata (`licence`: an SPDX id such as `CC-BY-NC-SA-4.0`, or a rights
+URI; None: its records' own rights statements only). POP never states its own licence for them."""
 from __future__ import annotations
 
 import logging
@@ -12,15 +16,19 @@ from formats.bases import BASES
 
 from .client import ClientSettings, HarvestError, OAIClient, RefusedAddress
 from .mappings import MAPPINGS
+from .refs import IDENTIFIER, MINT, MINT_SCHEMES, REF_POLICIES
 from .schedule import IntervalError, parse_interval
 from .urls import basic_auth, split_credentials, unmask
-
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")  # a partner's name is also an OAI set spec and a source
 
 logger = logging.getLogger("pop.harvest")
 # What a web request learns when the check fails, whatever the reason (refused, timed out, reset, not OAI-PMH):
 # the reason itself would tell an open port from a closed one. It goes to the log.
 NO_ANSWER = "the partner did not answer as an OAI-PMH repository"
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")  # a partner's name is also an OAI set spec and a source
+# An SPDX licence id (`CC-BY-NC-SA-4.0`, `etalab-2.0`, `LicenseRef-musee-x`), or an http(s) URI
+SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,127}$")
+MAX_LICENCE = 256
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class PartnerConfig:
     enabled: bool = True
     notes: str = ""
     granularity: str | None = None  # learned from Identify
+    refs: str = IDENTIFIER  # REF policy (harvest/refs.py): from the identifier, or minted by POP
+    licence: str | None = None  # the partner's metadata licence (SPDX id or URI); None: as its records state
     # The user info of the URL as it was given (`user:secret`), kept apart from `url` and sent as HTTP basic
     # auth; never shown (harvest/urls.py display_url masks it)
     credentials: str | None = field(default=None, repr=False)
@@ -48,7 +58,8 @@ class PartnerConfig:
 
 
 class InvalidPartner(ValueError):
-    """`errors` maps each field (name, url, metadata_prefix, base, mapping, sets, interval) to a reason."""
+    """`errors` maps each field (name, url, metadata_prefix, base, mapping, sets, interval, refs, licence) to
+    its reasons."""
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
@@ -74,8 +85,34 @@ def check_config(config: PartnerConfig) -> None:
             f"no mapping reads {config.mapping_name!r} (known: {', '.join(MAPPINGS)}); name one with mapping")
     if config.interval_seconds is not None and config.interval_seconds < 60:
         errors.setdefault("interval", []).append("must be at least one minute")
+    _check_refs(config, errors)
+    if config.licence is not None and not is_licence(config.licence):
+        errors.setdefault("licence", []).append(
+            "must be an SPDX licence id (CC-BY-NC-SA-4.0, etalab-2.0…) or an http(s) URI of the licence")
     if errors:
         raise InvalidPartner(errors)
+
+
+def _check_refs(config: PartnerConfig, errors: dict[str, list[str]]) -> None:
+    if config.refs not in REF_POLICIES:
+        errors.setdefault("refs", []).append(f"must be one of {', '.join(REF_POLICIES)}")
+    elif config.refs == MINT:
+        mapping = MAPPINGS.get(config.mapping_name)
+        if mapping is not None and mapping.lossless:
+            errors.setdefault("refs", []).append(
+                f"{mapping.name} records carry their own REF: use refs {IDENTIFIER}")
+        if config.base in BASES and config.base not in MINT_SCHEMES:
+            errors.setdefault("refs", []).append(f"POP has no REF space to mint from for {config.base}")
+
+
+def is_licence(text: str) -> bool:
+    """An SPDX id or an http(s) URI, at most MAX_LICENCE characters."""
+    if not text or len(text) > MAX_LICENCE or text != text.strip():
+        return False
+    if SPDX_ID.match(text):
+        return True
+    url = urlparse(text)
+    return url.scheme in ("http", "https") and bool(url.netloc) and not any(c.isspace() for c in text)
 
 
 def check_remote(config: PartnerConfig, client: OAIClient, *, detailed: bool = True) -> str:
@@ -136,7 +173,8 @@ def partner_client(config: PartnerConfig, settings: ClientSettings,
 
 def parse_config(name: str, url: str, metadata_prefix: str, base: str, *, mapping: str = "",
                  sets: tuple[str, ...] | list[str] = (), every: str | None = None, enabled: bool = True,
-                 notes: str = "", trusted_url: bool = False) -> PartnerConfig:
+                 notes: str = "", refs: str = IDENTIFIER, licence: str | None = None,
+                 trusted_url: bool = False) -> PartnerConfig:
     """Build and check a configuration from what a person typed (`--every 1d`); credentials in the URL are kept
     apart from it."""
     try:
@@ -145,8 +183,8 @@ def parse_config(name: str, url: str, metadata_prefix: str, base: str, *, mappin
         raise InvalidPartner({"interval": [str(error)]}) from None
     url, credentials = split_credentials(url)
     config = PartnerConfig(name=name, url=url, metadata_prefix=metadata_prefix, base=base, mapping=mapping,
-                           sets=tuple(sets), interval_seconds=interval, enabled=enabled, notes=notes,
-                           credentials=credentials, trusted_url=trusted_url)
+                           sets=tuple(sets), interval_seconds=interval, enabled=enabled, notes=notes, refs=refs,
+                           licence=licence or None, credentials=credentials, trusted_url=trusted_url)
     check_config(config)
     return config
 

@@ -1,18 +1,22 @@
 """Partners (the OAI-PMH repositories POP harvests) and their runs and quarantined records, as the CLI,
-the admin API and the worker read and change them. What a run writes is in store/harvest_storage.py."""
+the admin API and the worker read and change them. What a run writes is in store/harvest_storage.py.
+
+A partner's REF policy cannot change once it owns notices (their REFs would all change: duplicates); a change
+of its licence reaches its notices at once (they state it: their renditions are redone, their datestamps move)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from harvest.partner import PartnerConfig
+from harvest.partner import InvalidPartner, PartnerConfig
 from harvest.schedule import is_due
 from harvest.urls import split_credentials
 
 from .clock import utcnow
-from .models import HarvestIssue, HarvestRun, Partner
+from .models import HarvestIssue, HarvestRun, NoticeRow, Partner, Rendition
+from .notices import bump_state
 
 
 class PartnerNotFound(LookupError):
@@ -24,8 +28,8 @@ def to_config(row: Partner) -> PartnerConfig:
     return PartnerConfig(name=row.name, url=row.url, metadata_prefix=row.metadata_prefix, base=row.base,
                          mapping=row.mapping if row.mapping != row.metadata_prefix else "",
                          sets=tuple(row.sets or ()), interval_seconds=row.interval_seconds, enabled=row.enabled,
-                         notes=row.notes or "", granularity=row.granularity, credentials=row.credentials,
-                         trusted_url=bool(row.trusted_url))
+                         notes=row.notes or "", granularity=row.granularity, refs=row.refs or "identifier",
+                         licence=row.licence, credentials=row.credentials, trusted_url=bool(row.trusted_url))
 
 
 def _what_is_harvested(config: PartnerConfig) -> tuple:
@@ -45,9 +49,18 @@ def list_partners(session: Session) -> list[Partner]:
 
 def save_partner(session: Session, config: PartnerConfig, *, granularity: str | None = None,
                  existing: Partner | None = None) -> Partner:
-    """Create or update a partner from a checked configuration."""
+    """Create or update a partner from a checked configuration. Raises InvalidPartner when the REF policy of
+    a partner that owns notices would change."""
     now = utcnow()
     row = existing or Partner(name=config.name, created=now, full_next=False)
+    if existing is not None and (existing.refs or "identifier") != config.refs:
+        owned = session.execute(select(NoticeRow.id).where(NoticeRow.source == existing.name).limit(1)).first()
+        if owned is not None:
+            raise InvalidPartner({"refs": [f"partner {existing.name!r} owns notices under REF policy "
+                                           f"{existing.refs!r}: changing it would duplicate them"]})
+    if existing is not None and existing.licence != config.licence:
+        _relicense_notices(session, existing.name, config.licence, now)
+    row.refs, row.licence = config.refs, config.licence
     if existing is not None and _what_is_harvested(to_config(existing)) != _what_is_harvested(config):
         row.full_next = True  # an incremental `from` would miss the old records of the new feed
     row.name = config.name
@@ -66,6 +79,16 @@ def save_partner(session: Session, config: PartnerConfig, *, granularity: str | 
     session.add(row)
     session.flush()
     return row
+
+
+def _relicense_notices(session: Session, source: str, licence: str | None, now: datetime) -> None:
+    """The partner's notices state its new licence: their renditions go back to the rendering backlog and their
+    datestamps move (what /oai publishes of them changed)."""
+    live = (NoticeRow.source == source, NoticeRow.deleted.is_(False))  # a tombstone states nothing
+    session.execute(delete(Rendition).where(Rendition.notice_id.in_(select(NoticeRow.id).where(*live))))
+    changed = session.execute(update(NoticeRow).where(*live).values(licence=licence, datestamp=now, rendered=False))
+    if changed.rowcount:
+        bump_state(session, now)
 
 
 def delete_partner(session: Session, row: Partner) -> None:

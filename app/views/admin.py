@@ -40,8 +40,9 @@ RUN = f"<int(max={MAX_ID}):run_id>"
 
 
 def _dump_partner(row: Partner) -> dict:
-    data = {key: getattr(row, key) for key in ("name", "metadata_prefix", "base", "mapping", "sets", "enabled",
-                                               "notes", "granularity", "next_run_at", "created", "updated")}
+    data = {key: getattr(row, key) for key in ("name", "metadata_prefix", "base", "mapping", "sets", "refs",
+                                               "licence", "enabled", "notes", "granularity", "next_run_at",
+                                               "created", "updated")}
     data["url"] = display_url(row.url, row.credentials)  # credentials are the partner's secret: masked
     data["every"] = format_interval(row.interval_seconds) if row.interval_seconds else None
     return data
@@ -78,7 +79,11 @@ def _check(config, *, remote: bool = True) -> str | None:
         finally:
             client.close()
     except InvalidPartner as error:
-        abort(422, errors={"json": {("every" if k == "interval" else k): v for k, v in error.errors.items()}})
+        _invalid(error)
+
+
+def _invalid(error: InvalidPartner):
+    abort(422, errors={"json": {("every" if k == "interval" else k): v for k, v in error.errors.items()}})
 
 
 # --- routes -------------------------------------------------------------------------------------------
@@ -135,7 +140,10 @@ class PartnerResource(MethodView):
         granularity = _check(updated, remote=remote)
         with pop().db.session() as session:
             row = _partner_or_404(session, name)
-            return _dump_partner(save_partner(session, updated, granularity=granularity, existing=row))
+            try:
+                return _dump_partner(save_partner(session, updated, granularity=granularity, existing=row))
+            except InvalidPartner as error:  # its REF policy, once it owns notices
+                _invalid(error)
 
     @blueprint.response(204)
     @blueprint.problems(*NAMED, 403)
