@@ -49,7 +49,7 @@ def basic_auth(credentials: str | None) -> tuple[str, str] | None:
 def display_url(url: str, credentials: str | None) -> str:
     """A partner's URL as people may see it: its credentials, if any, shown masked (`https://user:***@host/oai`)."""
     if not credentials:
-        return url
+        return redact_url(url)  # and any left in the URL itself
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -4,16 +4,16 @@ partner itself), so the console accepts exactly what the API accepts. Errors com
 next to each field."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from harvest.mappings import MAPPINGS
-from harvest.partner import PartnerConfig
+from harvest.partner import PartnerConfig, web_config
 from harvest.schedule import format_interval, parse_interval
-from harvest.urls import redact_url
+from harvest.urls import display_url, redact_url
 from store.models import Partner
 
 from ..views import admin
@@ -33,8 +33,9 @@ class PartnerForm:
 
     @classmethod
     def of(cls, row: Partner) -> "PartnerForm":
-        values = {"name": row.name, "url": redact_url(row.url), "metadata_prefix": row.metadata_prefix,
-                  "base": row.base, "mapping": row.mapping if row.mapping != row.metadata_prefix else "",
+        values = {"name": row.name, "url": display_url(row.url, row.credentials),
+                  "metadata_prefix": row.metadata_prefix, "base": row.base,
+                  "mapping": row.mapping if row.mapping != row.metadata_prefix else "",
                   "sets": " ".join(row.sets or ()), "notes": row.notes or "",
                   "every": format_interval(row.interval_seconds) if row.interval_seconds else "",
                   "refs": getattr(row, "refs", "") or "", "licence": getattr(row, "licence", "") or ""}
@@ -79,11 +80,11 @@ def check(form: PartnerForm, existing: PartnerConfig | None = None) -> tuple[Par
     every = data.pop("every", None)
     changes = {**data, "mapping": data.get("mapping", ""), "sets": tuple(data.get("sets", ())),
                "interval_seconds": parse_interval(every) if every else None}
-    if existing is None:
-        config = PartnerConfig(**changes)
+    if existing is None:  # through the web: untrusted, credentials kept apart (harvest/partner.py web_config)
+        config = web_config(**changes)
         remote = True
     else:
-        config = replace(existing, **changes)
+        config = web_config(existing, **changes)
         remote = any(getattr(config, key) != getattr(existing, key) for key in ("url", "metadata_prefix", "sets"))
     try:
         return config, admin._check(config, remote=remote)

@@ -24,6 +24,7 @@ from harvest.partner import NO_ANSWER
 from store.db import make_engine
 from store.migrate import MIGRATIONS, alembic_config, upgrade
 from store.partners import get_partner
+from tests.app.console_helpers import create_token, sign_in
 from tests.conftest import make_settings
 from tests.harvest.fixtures import FAST, LOOPBACK, Harvester, no_dns  # noqa: F401  (fixture)
 from tests.harvest.oai_partner import Fault, PartnerServer, ScriptedPartner
@@ -219,3 +220,20 @@ def test_the_migration_moves_credentials_out_of_existing_urls(database_url):
         row = connection.execute(text("SELECT url, credentials, trusted_url FROM partner")).one()
     engine.dispose()
     assert tuple(row) == ("https://partner.example/oai", "user:p%40ss", False)
+
+
+@SQLITE_ONLY
+def test_the_console_obeys_the_same_rules(database_url, tmp_path, no_dns):
+    app = make_app(database_url, tmp_path)
+    client = app.test_client()
+    csrf = sign_in(client, create_token(app, "admin"))
+    with served() as url, served() as other:
+        assert app.test_cli_runner().invoke(cli, ["harvest", "add", "museum", "--url", url, "--prefix", "pop",
+                                                  "--base", "joconde"]).exit_code == 0
+        form = {"csrf_token": csrf, "name": "museum", "url": url, "metadata_prefix": "pop", "base": "joconde",
+                "enabled": "on", "notes": "checked again"}
+        assert client.post("/admin/partners/museum/edit", data=form).status_code == 303  # the operator's URL
+        for path, changes in (("/admin/partners/museum/edit", {"url": other}),
+                              ("/admin/partners/new", {"name": "intranet", "url": "http://10.0.0.1/oai"})):
+            response = client.post(path, data={**form, **changes})
+            assert response.status_code == 422 and "not a public address" in response.get_data(as_text=True)
