@@ -1,13 +1,13 @@
 """image: the media type and pixel size of each image the notices link to (IIIF manifests)
 
 Revision ID: 0010_images
-Revises: 0006_token_scope
+Revises: 0009_refs_and_rights
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0010_images'
-down_revision = '0006_token_scope'
+down_revision = '0009_refs_and_rights'
 branch_labels = None
 depends_on = None
 
