@@ -68,6 +68,12 @@ def validate(pairs: Iterable[tuple[str, str]], verbs: Mapping[str, Verb] = VERBS
     return OAIRequest(verb.name, single)
 
 
+def legal_syntax(key: str, value: str) -> bool:
+    """Whether `value` is of legal syntax for the argument `key` (what `validate` checks of every value)."""
+    pattern, _ = _SYNTAX.get(key, (None, ""))
+    return not NOT_XML.search(value) and (pattern is None or pattern.fullmatch(value) is not None)
+
+
 def _check_syntax(key: str, value: str) -> None:
     # Errors other than badVerb/badArgument echo every argument as an attribute of <request>: a value the
     # schema refuses there would make that answer invalid, so it is refused here, as the spec's "illegal syntax".

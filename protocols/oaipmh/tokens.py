@@ -1,7 +1,8 @@
 """Stateless resumption tokens: the original arguments, `until` frozen at the first request, the keyset
 position `(datestamp, id)` of the last item sent, the cursor and the list size — signed (itsdangerous, with
 the server's secret key) and timestamped, so a tampered, foreign or expired token is refused and a re-sent
-token returns the same page."""
+token returns the same page. A signed payload of another shape than `encode` writes (a leaked key, another
+release's tokens) is refused as malformed, never handed to the provider or the database."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,10 +10,12 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
+from .arguments import legal_syntax
 from .errors import OAIError
 
 _SALT = "pop.oaipmh.resumption-token.v1"
 _FORMAT = "%Y%m%d%H%M%S"
+_MAX_ID = 2**63 - 1  # ids are 64-bit signed integers in the store
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,24 @@ def _undate(text: str | None) -> datetime | None:
     return datetime.strptime(text, _FORMAT) if text else None
 
 
+def _read(payload: object) -> ResumptionToken:
+    """The token a payload holds, if it has the types and bounds `encode` gives it; else ValueError (or
+    TypeError: strptime of what is not text)."""
+    if not isinstance(payload, list) or len(payload) != 9:
+        raise ValueError("not a token's payload")
+    verb, prefix, set_spec, from_, until, last, last_id, cursor, size = payload
+    if not (isinstance(verb, str) and isinstance(prefix, str) and legal_syntax("metadataPrefix", prefix)
+            and (set_spec is None or isinstance(set_spec, str) and legal_syntax("set", set_spec))):
+        raise ValueError("not a token's arguments")
+    if not (all(type(number) is int for number in (last_id, cursor, size))
+            and 0 <= last_id <= _MAX_ID and cursor >= 0 and size >= 0):
+        raise ValueError("not a token's position")
+    if not (from_ is None or isinstance(from_, str)):
+        raise ValueError("not a token's dates")
+    return ResumptionToken(verb, prefix, set_spec, _undate(from_), datetime.strptime(until, _FORMAT),
+                           datetime.strptime(last, _FORMAT), last_id, cursor, size)
+
+
 class TokenCodec:
     """Signs and reads tokens with one secret key; tokens live `lifetime` seconds (≥ 24 h by default)."""
 
@@ -54,10 +75,7 @@ class TokenCodec:
 
     def decode(self, text: str, verb: str) -> ResumptionToken:
         try:
-            payload = self.serializer.loads(text, max_age=self.lifetime)
-            verb_, prefix, set_spec, from_, until, last, last_id, cursor, size = payload
-            token = ResumptionToken(verb_, prefix, set_spec, _undate(from_), _undate(until), _undate(last),
-                                    int(last_id), int(cursor), int(size))
+            token = _read(self.serializer.loads(text, max_age=self.lifetime))
         except SignatureExpired:
             raise OAIError("badResumptionToken", "the resumption token has expired: start the list again") from None
         except BadData:

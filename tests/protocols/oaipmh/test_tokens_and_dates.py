@@ -30,6 +30,21 @@ def test_altered_foreign_or_malformed_tokens_are_bad_resumption_tokens(mangle):
     assert raised.value.code == "badResumptionToken"
 
 
+LEGAL = ["ListRecords", "oai_dc", None, None, "20240501120000", "20240203040506", 4242, 200, 1234]
+
+
+@pytest.mark.parametrize("slot, value", [
+    (1, ["oai_dc"]), (2, 7), (2, "joconde:\x00"), (4, None), (6, float("inf")), (6, 2**63), (7, -1), (8, -5),
+])
+def test_a_signed_payload_of_another_shape_is_a_malformed_token(slot, value):
+    """A token signed with our key (a leaked key, another release) but not as encode() writes it."""
+    serializer = URLSafeTimedSerializer("secret", salt="pop.oaipmh.resumption-token.v1")
+    payload = [*LEGAL[:slot], value, *LEGAL[slot + 1:]]
+    with pytest.raises(OAIError, match="malformed") as raised:
+        TokenCodec("secret", 86_400).decode(serializer.dumps(payload), "ListRecords")
+    assert raised.value.code == "badResumptionToken"
+
+
 def test_a_token_only_continues_its_own_verb():
     codec = TokenCodec("secret", 86_400)
     with pytest.raises(OAIError, match="continues ListRecords"):
