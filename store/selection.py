@@ -1,16 +1,18 @@
 """One translation of "which notices" into SQL, for every reader: OAI-PMH lists, export streams (the ORM
 reader and the COPY statement alike) and counts. A `NoticeSelection` is what they share — base(s),
-producer, source, datestamp window, tombstones or not — and `conditions` is the only place it becomes SQL."""
+producer, source, datestamp window, tombstones or not, located only — and `conditions` is the only place it
+becomes SQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import ColumnElement, and_, false, or_
 from sqlalchemy.dialects import postgresql
 
 from formats.bases import BASES
 from formats.notice import LOCAL_SOURCE
+from protocols.export.geojson_encoder import PLACE_FIELDS
 from protocols.oaipmh.repository import ANY_PARTNER  # `source`: every harvested notice, whichever partner
 
 from .models import NoticeRow
@@ -28,6 +30,10 @@ class NoticeSelection:
     since: datetime | None = None  # naive UTC, inclusive
     until: datetime | None = None  # naive UTC, inclusive
     include_deleted: bool = True  # tombstones too
+    # only notices with a place field (and tombstones): what a `bbox` can select. The exact test is the
+    # reader's (protocols.export.geojson_encoder.BoundingBox), in Python: coordinates are untyped JSON, and a
+    # SQL cast of a stray text would fail the stream midway.
+    located: bool = False
 
 
 def conditions(selection: NoticeSelection) -> list[ColumnElement[bool]]:
@@ -51,6 +57,8 @@ def conditions(selection: NoticeSelection) -> list[ColumnElement[bool]]:
         where.append(_N.datestamp >= selection.since)
     if selection.until is not None:
         where.append(_N.datestamp <= selection.until)
+    if selection.located:
+        where.append(or_(_N.deleted.is_(True), *(_N.fields[code].as_string().is_not(None) for code in PLACE_FIELDS)))
     return where
 
 

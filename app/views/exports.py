@@ -87,8 +87,8 @@ def _licences(sources: list[tuple[str, str | None, int]]) -> list[dict]:
 
 
 def catalog() -> dict:
-    """Per base and format: URLs, record count, sizes, sha256s, last modified, licences per source, field
-    dictionary."""
+    """Per base and format: URLs, record count (and how many the file leaves out), sizes, sha256s, last
+    modified, licences per source, field dictionary."""
     base_url = pop().settings.base_url
     with pop().db.session() as session:
         sources = published_sources(session)
@@ -105,6 +105,7 @@ def catalog() -> dict:
                 "gzip_url": url + ".gz" if fmt.gzip_twin else None,
                 "snapshot": row is not None,
                 "records": row.records if row else counts.get(base.name, 0),
+                "left_out": row.left_out if row else None,  # of them, not in the file (GeoJSON: no place)
                 "bytes": row.bytes if row else None, "sha256": row.sha256 if row else None,
                 "gzip_bytes": row.gzip_bytes if row and fmt.gzip_twin else None,
                 "gzip_sha256": row.gzip_sha256 if row and fmt.gzip_twin else None,

@@ -9,6 +9,8 @@ Filters (all optional; any of them makes the export a live stream instead of the
 - `fields`: comma-separated published field codes; REF is always included, columns keep dictionary order;
 - `deleted=include`: tombstones of deleted notices as rows carrying the `_deleted` marker (`exclude`, the
   default, leaves them out).
+- `bbox`: `minLon,minLat,maxLon,maxLat` (RFC 7946 §5, WGS 84 degrees; minLon > maxLon crosses the
+  antimeridian): only the notices whose place (point or polygon) meets the box; bases with places only.
 CSV only: `sep=;` (semicolon-delimited, with a `sep=;` first line that spreadsheets honour) and `bom=1`.
 Unknown parameters are refused, so that a misspelt filter never silently exports everything, and so are
 repeated ones (`producer=a&producer=b`): each takes one value, and picking one of them would be a guess.
@@ -21,10 +23,11 @@ from typing import Iterable, Mapping
 
 from formats.bases import BASES, Base, slugify
 
+from .geojson_encoder import BoundingBox, located
 from .layout import Layout, columns_of
 from .writers import EXPORT_FORMATS, ExportFormat, by_extension
 
-PARAMETERS = ("producer", "since", "until", "fields", "deleted", "sep", "bom")
+PARAMETERS = ("producer", "since", "until", "fields", "deleted", "bbox", "sep", "bom")
 DELIMITED_ONLY = ("sep", "bom")  # options of the delimited formats only (`ExportFormat.delimited`: CSV)
 
 
@@ -58,6 +61,7 @@ class ExportQuery:
     until: datetime | None = None  # naive UTC, inclusive
     fields: tuple[str, ...] = ()  # requested codes (empty: all published fields)
     include_deleted: bool = False
+    bbox: BoundingBox | None = None  # only the notices whose place meets it
     delimiter: str = ","
     bom: bool = False
     options: tuple[str, ...] = field(default=(), compare=False)  # the parameters given, for the filename
@@ -148,6 +152,8 @@ def parse_query(name: str, args: Mapping[str, str] | Iterable[tuple[str, str]]) 
         if args["deleted"] not in ("include", "exclude"):
             raise _bad("deleted", f"deleted must be include or exclude, not {args['deleted']!r}")
         values["include_deleted"] = args["deleted"] == "include"
+    if "bbox" in args:
+        values["bbox"] = parse_bbox(base, args["bbox"])
     if "sep" in args:
         if args["sep"] not in (",", ";"):
             raise _bad("sep", f"sep must be , or ;, not {args['sep']!r}")
@@ -157,6 +163,22 @@ def parse_query(name: str, args: Mapping[str, str] | Iterable[tuple[str, str]]) 
             raise _bad("bom", f"bom must be 1 or 0, not {args['bom']!r}")
         values["bom"] = args["bom"] in ("1", "true")
     return ExportQuery(base=base, format=fmt, gzip=gzip, options=tuple(args), **values)
+
+
+def parse_bbox(base: Base, raw: str) -> BoundingBox:
+    """`minLon,minLat,maxLon,maxLat` as a `BoundingBox`; a 400 problem for anything else."""
+    if not located(base):
+        raise _bad("bbox", f"{base.name} notices have no coordinates: bbox applies to bases with places")
+    try:
+        west, south, east, north = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise _bad("bbox", f"bbox={raw!r} is not minLon,minLat,maxLon,maxLat (four numbers, "
+                           "e.g. bbox=2.2,48.8,2.5,48.9)") from None
+    if not all(-180 <= lon <= 180 for lon in (west, east)) or not all(-90 <= lat <= 90 for lat in (south, north)):
+        raise _bad("bbox", f"bbox={raw!r}: longitudes must lie in [-180, 180] and latitudes in [-90, 90]")
+    if south > north:
+        raise _bad("bbox", f"bbox={raw!r}: minLat is greater than maxLat")
+    return BoundingBox(west, south, east, north)
 
 
 def _single_valued(args: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -82,6 +82,7 @@ class SnapshotFile:
     gzip_path: str
     gzip_bytes: int
     gzip_sha256: str
+    left_out: int = 0  # notices read but not written (GeoJSON: those without a place)
 
 
 class _HashingFile:
@@ -177,9 +178,11 @@ def write_snapshots(
         raise
     for output in outputs.values():
         output.commit()
-    # An encoder that leaves notices out (GeoJSON: those without a place) says how many it wrote (`records`).
+    # `records` are the notices read; an encoder that leaves some out (GeoJSON: those without a place) says
+    # how many (`left_out`).
     return {
-        fmt: SnapshotFile(base=base, format=fmt, path=str(o.final), records=getattr(o.encoder, "records", records),
+        fmt: SnapshotFile(base=base, format=fmt, path=str(o.final), records=records,
+                          left_out=getattr(o.encoder, "left_out", 0),
                           bytes=o.size, sha256=o.sha256.hexdigest(),
                           gzip_path=str(o.final_gz) if o.gz_file else "", gzip_bytes=o.gz_file.size if o.gz_file else 0,
                           gzip_sha256=o.gz_file.sha256.hexdigest() if o.gz_file else "")

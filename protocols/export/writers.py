@@ -4,7 +4,8 @@ streaming loop that turns notices into byte chunks.
 Adding a format is one encoder (a class following `layout.Encoder`, in its own module) and one line in the
 table; the catalog, the download URLs, the query parser and the snapshot build all read the table.
 Encoders: `csv_encoder` (CSV, RFC 4180, with spreadsheet options), `json_encoders` (JSON Lines, JSON),
-`parquet_encoder` (Parquet, typed columns: no `.gz` twin, it is compressed inside).
+`parquet_encoder` (Parquet, typed columns: no `.gz` twin, it is compressed inside), `geojson_encoder`
+(GeoJSON, the bases with places only).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from formats.bases import Base
 
 from .csv_encoder import CsvEncoder
+from .geojson_encoder import GeoJsonEncoder, located
 from .json_encoders import JsonEncoder, JsonLinesEncoder
 from .layout import Encoder, ExportedNotice, Layout
 from .parquet_encoder import ParquetEncoder
@@ -54,6 +56,7 @@ EXPORT_FORMATS: Mapping[str, ExportFormat] = {fmt.name: fmt for fmt in (
     ExportFormat("jsonl", "jsonl", "application/jsonl; charset=utf-8", JsonLinesEncoder),
     ExportFormat("json", "json", "application/json", JsonEncoder),
     ExportFormat("parquet", "parquet", "application/vnd.apache.parquet", ParquetEncoder, gzip_twin=False),
+    ExportFormat("geojson", "geojson", "application/geo+json", GeoJsonEncoder, applies_to=located),
 )}
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from protocols.export.query import ExportQuery
 from protocols.export.csv_encoder import CsvEncoder
+from protocols.export.geojson_encoder import geometry
 from protocols.export.layout import Encoder
 from protocols.export.writers import stream
 
@@ -39,7 +40,8 @@ class ExportRow(NamedTuple):
 
 def export_selection(query: ExportQuery) -> NoticeSelection:
     return NoticeSelection(bases=frozenset({query.base.name}), producer_slug=query.producer_slug or None,
-                           since=query.since, until=query.until, include_deleted=query.include_deleted)
+                           since=query.since, until=query.until, include_deleted=query.include_deleted,
+                           located=query.bbox is not None)
 
 
 def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -> Iterator[ExportRow]:
@@ -54,8 +56,11 @@ def iter_export_rows(session: Session, query: ExportQuery, batch: int = BATCH) -
                  .where(*conditions(export_selection(query))).order_by(NoticeRow.datestamp, NoticeRow.id))
     loads = orjson.loads
     streamed = statement.execution_options(yield_per=batch)  # a server-side cursor, fetched in batches
+    meets = query.bbox.meets if query.bbox else None
     for ref, fields, deleted in session.connection().execute(streamed):
-        yield ExportRow(ref, loads(fields), deleted)
+        fields = loads(fields)
+        if meets is None or deleted or meets(geometry(fields)):  # a bbox keeps the tombstones asked for
+            yield ExportRow(ref, fields, deleted)
 
 
 def export_chunks(db: Database, query: ExportQuery, encoder: Encoder, batch: int = BATCH) -> Iterator[bytes]:
@@ -67,7 +72,7 @@ def export_chunks(db: Database, query: ExportQuery, encoder: Encoder, batch: int
 
 def _export_chunks(db: Database, query: ExportQuery, encoder: Encoder, batch: int) -> Generator[bytes, None, None]:
     with db.session() as session:
-        if db.is_postgresql and isinstance(encoder, CsvEncoder):
+        if db.is_postgresql and isinstance(encoder, CsvEncoder) and query.bbox is None:  # COPY knows no bbox
             from .copy import csv_stream
 
             chunks = csv_stream(session, query, encoder)

@@ -69,6 +69,7 @@ def save_snapshot(
     row = snapshot(session, written.base, written.format) or ExportSnapshot(base=written.base, format=written.format)
     row.path = written.path
     row.records = written.records
+    row.left_out = written.left_out
     row.bytes = written.bytes
     row.sha256 = written.sha256
     row.gzip_bytes = written.gzip_bytes
@@ -157,6 +158,7 @@ def _size(path: Path) -> int | None:
 def _manifest_entry(row: ExportSnapshot) -> dict:
     fmt = EXPORT_FORMATS[row.format]
     return {"base": row.base, "format": row.format, "file": fmt.filename(row.base), "records": row.records,
+            "left_out": row.left_out,
             "bytes": row.bytes, "sha256": row.sha256,
             "gzip_file": fmt.filename(row.base, gzip=True) if fmt.gzip_twin else None,
             "gzip_bytes": row.gzip_bytes if fmt.gzip_twin else None,

@@ -30,7 +30,8 @@ class ExportSnapshot(Model):
     base: Mapped[str] = mapped_column(String(32))
     format: Mapped[str] = mapped_column(String(16))
     path: Mapped[str] = mapped_column(String(1024))
-    records: Mapped[int] = mapped_column(BigInteger)
+    records: Mapped[int] = mapped_column(BigInteger)  # notices the build read
+    left_out: Mapped[int] = mapped_column(BigInteger, server_default="0")  # of them, not in the file (GeoJSON)
     bytes: Mapped[int] = mapped_column(BigInteger)
     gzip_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))

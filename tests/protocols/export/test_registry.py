@@ -23,6 +23,7 @@ def test_the_table_lists_csv_json_lines_and_json_with_their_media_types():
         ("jsonl", "jsonl", "application/jsonl; charset=utf-8"),
         ("json", "json", "application/json"),
         ("parquet", "parquet", "application/vnd.apache.parquet"),
+        ("geojson", "geojson", "application/geo+json"),
     ]
     assert EXPORT_FORMATS["csv"].filename("joconde", gzip=True) == "joconde.csv.gz"
 
