@@ -272,6 +272,11 @@ class Settings:
         "POP_IMAGE_PROBE_PER_HOST",
         "requests at once to one image server while `pop images probe` and `pop worker` measure images.",
         parse=whole_number, default=2)
+    worker_probe_images: bool = setting(
+        "POP_WORKER_PROBE_IMAGES",
+        "`true`: `pop worker` measures the images waiting for their size between runs (IIIF, docs/iiif.md); "
+        "`false`: only `pop images probe` does (the tests set it, so no test reaches the phototèque).",
+        parse=flag, default=True, shown_default="`true`")
     oai_commit_lag: int = setting(
         "POP_OAI_COMMIT_LAG",
         "seconds a write may commit after its datestamp; OAI-PMH lists freeze `until` at the first request minus "
@@ -351,16 +356,6 @@ class Settings:
         "seconds the admin API's check of a partner (Identify, formats, sets) may take in all, one attempt per "
         "request and no `Retry-After` waited for; then the partner \"did not answer\".",
         parse=whole_number, default=5)
-    worker_poll: int = setting(
-        "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
-        parse=whole_number, default=30)
-    admin_auth_failures: int = setting(
-        "POP_ADMIN_AUTH_FAILURES",
-        "failed authentications (unknown or revoked tokens) the admin API takes from one client address in a "
-        "minute; beyond, it answers 429 with `Retry-After` to that address, whatever the token. Keyed by the "
-        "address the app sees: behind a reverse proxy, the proxy's, unless ProxyFix is configured "
-        "(docs/admin-api.md). `0`: no limit.",
-        parse=whole_number, default=20)
     worker_poll: int = setting(
         "POP_WORKER_POLL", "seconds `pop worker` sleeps between two looks for due or queued harvests.",
         parse=whole_number, default=30)

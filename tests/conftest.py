@@ -92,7 +92,8 @@ def database_url(request, tmp_path) -> str:
 
 def make_settings(database_url: str, tmp_path: Path, **overrides) -> Settings:
     env = {"POP_ENV": "testing", "POP_SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
-           "POP_BASE_URL": "http://testserver", "POP_EXPORT_DIR": str(tmp_path / "exports")}
+           "POP_BASE_URL": "http://testserver", "POP_EXPORT_DIR": str(tmp_path / "exports"),
+           "POP_WORKER_PROBE_IMAGES": "false"}  # no test reaches the phototèque
     settings = Settings.from_env(env, instance_path=tmp_path / "instance")
     for key, value in overrides.items():
         settings = settings.__class__(**{**settings.__dict__, key: value})

@@ -191,14 +191,17 @@ def worker(once):
             click.echo(f"renditions: {rendered} notices rendered")
         # Then the images that wait for their size (IIIF), within the same kind of budget; the scan's cursor
         # stays with this worker, so later loops only read the notices written since (store/images.py)
-        probed = probe_pending(db, budget=None if once else settings.worker_poll, cursor=image_cursor,
-                               settings=probe_settings(settings), policy=address_policy(settings))
-        image_cursor = rewind(probed.cursor) if probed.done else probed.cursor
-        if probed.probed:
-            click.echo(f"images: {probed.probed} probed ({probed.statuses})", err=True)
+        probed = 0
+        if settings.worker_probe_images:
+            found = probe_pending(db, budget=None if once else settings.worker_poll, cursor=image_cursor,
+                                  settings=probe_settings(settings), policy=address_policy(settings))
+            image_cursor = rewind(found.cursor) if found.done else found.cursor
+            probed = found.probed
+            if probed:
+                click.echo(f"images: {probed} probed ({found.statuses})", err=True)
         if once:
             return
-        if not rendered and not probed.probed:
+        if not rendered and not probed:
             time.sleep(settings.worker_poll)
 
 
