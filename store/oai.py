@@ -22,7 +22,7 @@ from formats.notice import LOCAL_SOURCE, Notice
 from formats.registry import RENDERERS, Renderers, public_notice
 from protocols.oaipmh import Item, Selection, SetCatalog
 from protocols.oaipmh.dates import format_datestamp
-from protocols.oaipmh.repository import ProducerSet, Provenance
+from protocols.oaipmh.repository import ProducerSet, Provenance, SetTally
 
 from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
@@ -104,9 +104,13 @@ class SqlRepository:
             partners = set(connection.execute(select(Partner.name)).scalars())
             partners.update(connection.execute(
                 select(_N.source).where(*conditions(NoticeSelection(source=ANY_PARTNER))).distinct()).scalars())
+            groups = (_N.base, _N.producer_slug, _N.source, _N.licence)  # one grouped count for every set
+            tallies = connection.execute(select(*groups, func.count()).where(_N.deleted.is_(False))
+                                         .group_by(*groups).order_by(*groups)).all()
         return SetCatalog(
             producers=tuple(ProducerSet(base, slug, name or slug) for base, slug, name in producers if base in BASES),
             partners=tuple(sorted(partners)),
+            tallies=tuple(SetTally(*row) for row in tallies if row[0] in BASES),
         )
 
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:

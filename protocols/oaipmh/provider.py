@@ -19,7 +19,7 @@ from .dates import GRANULARITY, format_datestamp, parse_date_argument
 from .errors import OAIError
 from .identifiers import IdentifierScheme
 from .repository import Item, Repository, Selection
-from .sets import all_sets, item_set_specs, parse_set_spec
+from .sets import all_sets, describe, item_set_specs, parse_set_spec
 from .tokens import ResumptionToken, TokenCodec
 from .verbs import VERBS, Verb
 
@@ -130,8 +130,12 @@ class Provider:
         if "resumptionToken" in args:
             raise OAIError("badResumptionToken", "ListSets is never split: this repository issued no such token")
         parts = ["<ListSets>"]
-        for spec, name in all_sets(self.repository.set_catalog()):
-            parts.append(f"<set>{writer.element('setSpec', spec)}{writer.element('setName', name)}</set>")
+        catalog = self.repository.set_catalog()
+        for spec, name in all_sets(catalog):
+            about = describe(spec, name, catalog, self.config.site_url)
+            parts.append(f"<set>{writer.element('setSpec', spec)}{writer.element('setName', name)}"
+                         f"{writer.set_description(about.title, about.description, about.rights, about.relation)}"
+                         "</set>")
         parts.append("</ListSets>")
         return parts
 

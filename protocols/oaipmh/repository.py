@@ -63,11 +63,24 @@ class ProducerSet:
 
 
 @dataclass(frozen=True)
+class SetTally:
+    """How many published (not deleted) notices share a base, producer, source and partner licence: what the
+    sets' descriptions count and state the rights of (`licence` None: POP's own, or a partner stating none)."""
+
+    base: str
+    producer_slug: str
+    source: str
+    licence: str | None
+    records: int
+
+
+@dataclass(frozen=True)
 class SetCatalog:
-    """Everything ListSets shows: producers per base, and harvested partners."""
+    """Everything ListSets shows: producers per base, harvested partners, and the tallies of the notices."""
 
     producers: tuple[ProducerSet, ...] = ()
     partners: tuple[str, ...] = ()
+    tallies: tuple[SetTally, ...] = ()
 
 
 class Repository(Protocol):

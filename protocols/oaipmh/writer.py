@@ -113,6 +113,18 @@ def _uri(text: str) -> str:
     return escape("".join(escaped))
 
 
+OAI_DC_NAMESPACE = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+_OAI_DC_DECLARATION = (f'xmlns:oai_dc="{OAI_DC_NAMESPACE}" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+                       f'xsi:schemaLocation="{OAI_DC_NAMESPACE} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"')
+
+
+def set_description(title: str, description: str, rights: Iterable[str], relation: str) -> str:
+    """A set's `<setDescription>`: an oai_dc record (dc:title, dc:description, dc:rights, dc:relation)."""
+    parts = [element("dc:title", title), element("dc:description", description),
+             *(element("dc:rights", text) for text in rights), element("dc:relation", relation)]
+    return f"<setDescription><oai_dc:dc {_OAI_DC_DECLARATION}>{''.join(parts)}</oai_dc:dc></setDescription>"
+
+
 def resumption_token(token: str, cursor: int, complete_list_size: int, expiration: datetime | None) -> str:
     expires = f' expirationDate="{format_datestamp(expiration)}"' if token and expiration else ""
     return (f'<resumptionToken completeListSize="{complete_list_size}" cursor="{cursor}"{expires}>'

@@ -12,7 +12,7 @@ from lxml import etree
 from formats.notice import LOCAL_SOURCE
 from formats.registry import MetadataFormat
 from protocols.oaipmh import Item, Provider, ProviderConfig, Selection, SetCatalog
-from protocols.oaipmh.repository import ANY_PARTNER, ProducerSet
+from protocols.oaipmh.repository import ANY_PARTNER, ProducerSet, SetTally
 
 REPO = "pop.culture.gouv.fr"
 BASE_URL = "http://testserver/oai"
@@ -59,6 +59,7 @@ class Stored:
     item: Item  # its header data (metadata None)
     renditions: dict[str, str] = field(default_factory=dict)  # prefix → XML of the <metadata> child
     producer_name: str = ""
+    licence: str | None = None  # a partner's licence (SPDX id or URI)
 
 
 class MemoryRepository:
@@ -69,13 +70,13 @@ class MemoryRepository:
         self.partners = tuple(partners)  # registered partners, with or without notices yet
 
     def add(self, base: str, ref: str, datestamp: datetime, *, producer: str = "musee", source: str = LOCAL_SOURCE,
-            deleted: bool = False, formats: Iterable[str] | None = None) -> Item:
+            deleted: bool = False, formats: Iterable[str] | None = None, licence: str | None = None) -> Item:
         """A notice, rendered in `formats` (default: every format its base offers; a tombstone in none)."""
         item = Item(len(self.notices) + 1, base, ref, datestamp, deleted, producer, source)
         if formats is None:
             formats = [prefix for prefix, fmt in FORMATS.items() if fmt.supports(base)]
         renditions = {} if deleted else {prefix: rendition(prefix, ref) for prefix in formats}
-        self.notices.append(Stored(item, renditions, producer.upper()))
+        self.notices.append(Stored(item, renditions, producer.upper(), licence))
         return item
 
     def update(self, item: Item, datestamp: datetime) -> None:
@@ -91,8 +92,14 @@ class MemoryRepository:
     def set_catalog(self) -> SetCatalog:
         producers = {(s.item.base, s.item.producer_slug): s.producer_name for s in self.notices}
         sources = {s.item.source for s in self.notices if s.item.source != LOCAL_SOURCE}
+        tallies: dict[tuple, int] = {}
+        for s in self.notices:
+            if not s.item.deleted:
+                key = (s.item.base, s.item.producer_slug, s.item.source, s.licence)
+                tallies[key] = tallies.get(key, 0) + 1
         return SetCatalog(tuple(ProducerSet(base, slug, name) for (base, slug), name in sorted(producers.items())),
-                          tuple(sorted(sources | set(self.partners))))
+                          tuple(sorted(sources | set(self.partners))),
+                          tuple(SetTally(*key, count) for key, count in tallies.items()))
 
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
         for stored in self.notices:
