@@ -66,6 +66,18 @@ def handle_unsatisfiable_range(error: RequestedRangeNotSatisfiable) -> Response:
 
 
 
+@blueprint.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    """A size for people, at any scale: `512 bytes`, `12.3 KB`, `4.5 MB`, `1.2 GB` (powers of 1,024)."""
+    if size < 1024:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1024
+        if round(size, 1) < 1024 or unit == "TB":
+            return f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 def _iso(moment) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
