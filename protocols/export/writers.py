@@ -20,7 +20,6 @@ from .csv_encoder import CsvEncoder
 from .geojson_encoder import GeoJsonEncoder, located
 from .json_encoders import JsonEncoder, JsonLinesEncoder
 from .layout import Encoder, ExportedNotice, Layout
-from .parquet_encoder import ParquetEncoder
 
 GZIP_MEDIA_TYPE = "application/gzip"  # of every `.gz` twin
 BATCH = 256  # notices encoded together: one chunk of a stream
@@ -51,11 +50,19 @@ class ExportFormat:
 
 
 # The export formats, in the order the catalog lists them. One line per format.
+def _parquet_encoder(layout: Layout) -> Encoder:
+    # pyarrow (with numpy) takes ~0.5 s and ~60 MB to import: only the processes that write Parquet pay it,
+    # not every `pop` command nor the harvester
+    from .parquet_encoder import ParquetEncoder
+
+    return ParquetEncoder(layout)
+
+
 EXPORT_FORMATS: Mapping[str, ExportFormat] = {fmt.name: fmt for fmt in (
     ExportFormat("csv", "csv", "text/csv; charset=utf-8; header=present", CsvEncoder, delimited=True),
     ExportFormat("jsonl", "jsonl", "application/jsonl; charset=utf-8", JsonLinesEncoder),
     ExportFormat("json", "json", "application/json", JsonEncoder),
-    ExportFormat("parquet", "parquet", "application/vnd.apache.parquet", ParquetEncoder, gzip_twin=False),
+    ExportFormat("parquet", "parquet", "application/vnd.apache.parquet", _parquet_encoder, gzip_twin=False),
     ExportFormat("geojson", "geojson", "application/geo+json", GeoJsonEncoder, applies_to=located),
 )}
 
