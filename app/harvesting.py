@@ -46,11 +46,12 @@ def run_options(settings: Settings) -> RunOptions:
 
 
 def harvest_partner(db: Database, settings: Settings, name: str, *, full: bool = False, progress=None,
-                    log=None) -> RunReport:
+                    log=None, if_due: bool = False) -> RunReport:
     """Run one partner now (resuming its interrupted or failed run if any), holding its lock; count the outcome
-    (succeeded, incomplete, failed) in /metrics."""
+    (succeeded, incomplete, failed) in /metrics. `if_due`: only if still due once the lock is held (workers;
+    else store.partners.PartnerNotDue)."""
     report = _harvest_partner(db, name, client_settings(settings), run_options(settings), full=full,
-                              progress=progress, log=log)
+                              progress=progress, log=log, if_due=if_due)
     HARVEST_RUNS.labels(name, report.status).inc()
     for result in ("created", "updated", "unchanged", "deleted", "quarantined"):
         HARVEST_RECORDS.labels(name, result).inc(getattr(report.counters, result))

@@ -25,7 +25,7 @@ from .locks import partner_lock
 from .minted_refs import resolve_page
 from .models import HarvestIssue, HarvestRun, Partner
 from .notices import PreparedNotice, delete_notices, write_notices
-from .partners import get_partner, to_config
+from .partners import PartnerNotDue, get_partner, is_partner_due, to_config
 
 
 def _counters(run: HarvestRun) -> Counters:
@@ -226,11 +226,19 @@ def _new_issues(session: Session, run_id: int, issues: list[Issue]) -> list[Issu
 
 
 def harvest_partner(db: Database, name: str, client_settings: ClientSettings, options: RunOptions, *,
-                    full: bool = False, progress=None, log=None) -> RunReport:
-    """Run one partner now (resuming its interrupted run if any), holding its lock. Returns a RunReport."""
+                    full: bool = False, progress=None, log=None, if_due: bool = False) -> RunReport:
+    """Run one partner now (resuming its interrupted run if any), holding its lock. Returns a RunReport.
+
+    `if_due` (workers): only if the partner is still due once its lock is held, else PartnerNotDue. Two workers
+    read the same due list; the one that waited for the lock while the other ran the partner must not run it
+    a second time for the same due time."""
     with db.session() as session:
         config = to_config(get_partner(session, name))
     with partner_lock(db, name):
+        if if_due:
+            with db.session() as session:
+                if not is_partner_due(session, name, utcnow()):
+                    raise PartnerNotDue(name)
         storage = SqlHarvestStorage(db)
         client = partner_client(config, client_settings, log=log)  # the address rules, unless an operator's URL
         try:

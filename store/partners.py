@@ -24,6 +24,13 @@ class PartnerNotFound(LookupError):
         return f"no partner named {self.args[0]!r}"
 
 
+class PartnerNotDue(RuntimeError):
+    """A worker found a partner due, but by the time it held the partner's lock another worker had run it."""
+
+    def __str__(self) -> str:
+        return f"partner {self.args[0]!r} is no longer due: another process has just run it"
+
+
 def to_config(row: Partner) -> PartnerConfig:
     return PartnerConfig(name=row.name, url=row.url, metadata_prefix=row.metadata_prefix, base=row.base,
                          mapping=row.mapping if row.mapping != row.metadata_prefix else "",
@@ -136,3 +143,12 @@ def due_partners(session: Session, now: datetime) -> list[str]:
     scheduled = [row.name for row in list_partners(session)
                  if is_due(row.enabled, row.interval_seconds, row.next_run_at, now)]
     return list(dict.fromkeys([*queued, *scheduled]))
+
+
+def is_partner_due(session: Session, name: str, now: datetime) -> bool:
+    """Whether `due_partners` would list the partner now: a queued run, or its schedule due. A worker asks it
+    again once it holds the partner's lock: the list it read may be stale by a whole run of another worker."""
+    row = get_partner(session, name)
+    queued = session.execute(select(HarvestRun.id).where(HarvestRun.partner_id == row.id,
+                                                         HarvestRun.status == "queued").limit(1)).first()
+    return queued is not None or is_due(row.enabled, row.interval_seconds, row.next_run_at, now)

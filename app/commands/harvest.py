@@ -16,8 +16,8 @@ from store.backlog import render_pending
 from store.images import probe_pending, rewind
 from store.clock import utcnow
 from store.locks import PartnerBusy
-from store.partners import (PartnerNotFound, due_partners, get_partner, list_issues, list_partners, list_runs,
-                            partner_exists, save_partner)
+from store.partners import (PartnerNotDue, PartnerNotFound, due_partners, get_partner, list_issues, list_partners,
+                            list_runs, partner_exists, save_partner)
 
 from ..harvesting import client_settings, harvest_partner
 from .common import one_line_errors, pop
@@ -173,9 +173,11 @@ def worker(once):
             names = due_partners(session, utcnow())
         for name in names:
             try:
-                report = harvest_partner(db, settings, name)
+                report = harvest_partner(db, settings, name, if_due=True)
             except PartnerBusy:
                 continue  # another worker has it
+            except PartnerNotDue:
+                continue  # another worker has just run it (while this one waited for its lock)
             except PartnerNotFound:
                 continue  # deleted meanwhile
             except Exception as error:  # noqa: BLE001 - one partner's failure must not stop the worker

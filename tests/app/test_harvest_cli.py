@@ -11,7 +11,7 @@ from app.cli import cli
 from store.backlog import backlog_size
 from app.harvesting import harvest_partner
 from store.locks import PartnerBusy, partner_lock
-from store.partners import get_partner, queue_run
+from store.partners import PartnerNotDue, get_partner, queue_run
 from store.models import ApiToken, Partner
 from tests.harvest.fixtures import harvest_app, harvester  # noqa: F401  (fixtures)
 from tests.harvest.oai_partner import Fault, PartnerServer, ScriptedPartner
@@ -125,6 +125,21 @@ def test_one_run_per_partner_at_a_time(harvester, partner_url):
         thread.join()
         assert outcome == ["busy"]
     assert harvester.run().status == "succeeded"
+
+
+def test_a_worker_that_waited_for_the_lock_while_another_ran_the_partner_does_not_run_it_again(harvester,
+                                                                                               partner_url):
+    harvester.add(partner_url, every="1d")
+    settings = harvester.app.extensions["pop"].settings
+    assert harvest_partner(harvester.db, settings, "museum", if_due=True).status == "succeeded"
+    # A second worker read the same due list before that run ended, and got the lock after it
+    with pytest.raises(PartnerNotDue):
+        harvest_partner(harvester.db, settings, "museum", if_due=True)
+    with harvester.db.session() as session:
+        queue_run(session, get_partner(session, "museum"))
+    assert harvest_partner(harvester.db, settings, "museum", if_due=True).status == "succeeded"  # asked for: due
+    assert harvester.run().status == "succeeded"  # `pop harvest run` runs it whenever asked
+    assert [run.status for run in harvester.runs()] == ["succeeded"] * 3
 
 
 def _try_run(harvester) -> str:
