@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -23,7 +22,7 @@ from app import create_app
 from store.migrate import upgrade
 from app.settings import Settings
 
-from .pg import PostgresUnavailable, ensure_server
+from .pg import PostgresUnavailable, ensure_server, scratch_database
 from .shared import shared
 
 TABLES = ("rendition", "harvest_issue", "harvest_run", "partner", "api_token", "export_snapshot", "notice",
@@ -55,16 +54,9 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_url(postgres_server: str, worker_id: str) -> Iterator[str]:
     """A database of its own for this test session (per xdist worker), migrated to head."""
-    name = f"pop_test_{worker_id}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = postgres_server.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(postgres_server, f"pop_test_{worker_id}") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

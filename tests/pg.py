@@ -1,5 +1,5 @@
 """Find or start a PostgreSQL server for the tests; `throwaway_cluster()` starts one of a test's own (outage
-tests stop and restart it)."""
+tests stop and restart it); `scratch_database()` makes a database of a test's own on a server."""
 from __future__ import annotations
 
 import glob
@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -115,3 +116,18 @@ def _throwaway_cluster() -> Iterator[str]:
         raise PostgresUnavailable("no server on 127.0.0.1:5432 and no initdb to start one (apt-get install postgresql)")
     with throwaway_cluster() as cluster:
         yield cluster.url
+
+
+@contextmanager
+def scratch_database(server: str, prefix: str) -> Iterator[str]:
+    """A new empty database on `server` (a URL of its `postgres` database, as `ensure_server` yields), named
+    `prefix` and a random suffix; dropped after, even with connections still open to it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

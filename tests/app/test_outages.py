@@ -27,6 +27,7 @@ from store.tokens import create_token
 
 from ..conftest import make_settings
 from ..pg import PostgresUnavailable, free_port, throwaway_cluster
+from ..redis_server import RedisUnavailable, ensure_redis
 from .oai_demo import T0
 from .oai_xml import error_code, parse
 
@@ -115,41 +116,14 @@ def test_a_cache_that_never_answers_costs_one_short_timeout_not_one_per_request(
 
 @pytest.fixture(scope="module")
 def redis_server():
-    """The URL of a Redis: POP_TEST_REDIS_URL, else the machine's on 6379, else one started here from the
-    redis-server binary on a free port (gone with the module)."""
-    import shutil
-    import subprocess
-    import time
-
-    import redis
-
-    url = os.environ.get("POP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    """The URL of a Redis (tests/redis_server.py): skipped without one, a failure under CI=true."""
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-        yield url
-        return
-    except redis.RedisError as error:
-        reason = f"no Redis at {url}: {error}"
-    binary = shutil.which("redis-server")
-    if binary is None:
+        with ensure_redis() as url:
+            yield url
+    except RedisUnavailable as error:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is required under CI=true: {reason}, and no redis-server to start one")
-        pytest.skip(f"{reason}, and no redis-server to start one (set POP_TEST_REDIS_URL)")
-    port = free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(url, socket_connect_timeout=0.2).ping()
-                break
-            except redis.RedisError:
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
+            pytest.fail(f"Redis is required under CI=true: {error}")
+        pytest.skip(str(error))
 
 
 @pytest.fixture

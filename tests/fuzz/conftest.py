@@ -12,16 +12,15 @@ a PostgreSQL database of the module's own, migrated here and dropped afterwards.
 from __future__ import annotations
 
 import shutil
-import uuid
 from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import create_engine, text
 
 from app import create_app
 from store.migrate import upgrade
 from tests.conftest import make_settings
+from tests.pg import scratch_database
 
 from .support import oai_schemas, stock
 
@@ -39,19 +38,9 @@ def store_url(request, tmp_path_factory) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"pop_fuzz_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_database(request.getfixturevalue("postgres_server"), "pop_fuzz") as url:
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
