@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from formats.format import RenderOptions
 from store.db import Database
-from .settings import Settings
+from .settings import ConfigurationError, Settings
 
 
 @dataclass
@@ -28,7 +28,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     if overrides:
         settings = replace(settings, **overrides)
     app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
-    db = Database(settings.database_url, render_options=render_options(settings))
+    if settings.database_replicas and not settings.database_url.startswith("postgresql"):
+        raise ConfigurationError("POP_DATABASE_REPLICAS are PostgreSQL standbys: DATABASE_URL must be PostgreSQL too")
+    db = Database(settings.database_url, render_options=render_options(settings),
+                  replicas=settings.database_replicas, replica_max_lag=settings.replica_max_lag,
+                  replica_check_interval=settings.replica_check_interval)
     app.extensions["pop"] = Pop(settings=settings, db=db)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -111,6 +112,16 @@ def _database_url(variable: str, raw: str) -> str:
     return raw
 
 
+def _replica_urls(variable: str, raw: str) -> tuple[str, ...]:
+    """URLs separated by commas and/or spaces (SQLAlchemy writes several hosts as `?host=h1:5432&host=h2:5432`)."""
+    urls = tuple(_database_url(variable, url) for url in re.split(r"[\s,]+", raw) if url)
+    for url in urls:
+        if not url.startswith("postgresql+psycopg://"):  # never echoed: a URL may hold a password
+            raise ConfigurationError(f"{variable}: every replica must be a PostgreSQL URL (postgresql://user@host/db), "
+                                     f"got one starting {url.split(':', 1)[0]!r}")
+    return urls
+
+
 def _public_url(variable: str, raw: str) -> str:
     return raw.rstrip("/")  # links are built as base_url + "/path"
 
@@ -205,6 +216,22 @@ class Settings:
         "SQLAlchemy URL of the store. `postgresql://…` and `postgres://…` use psycopg 3; "
         "`sqlite:///path` the embedded store.",
         parse=_database_url, derive=_instance_database, shown_default="`sqlite:///<instance>/pop.sqlite3`")
+    database_replicas: tuple = setting(
+        "POP_DATABASE_REPLICAS",
+        "read-only PostgreSQL streaming replicas of `DATABASE_URL`, separated by commas or spaces: OAI-PMH, "
+        "exports and IIIF read from a healthy one, everything else from the primary; one that is down or lags "
+        "more than `POP_REPLICA_MAX_LAG` is skipped, and `/readyz` says so (docs/operations.md, \"Read replicas\").",
+        parse=_replica_urls, default=(), shown_default="none")
+    replica_max_lag: int = setting(
+        "POP_REPLICA_MAX_LAG",
+        "seconds a replica may lag behind the primary and still be read from. With replicas, OAI-PMH lists also "
+        "freeze their `until` this much (plus `POP_REPLICA_CHECK_INTERVAL`) earlier, so no record is missed.",
+        parse=whole_number, default=30)
+    replica_check_interval: int = setting(
+        "POP_REPLICA_CHECK_INTERVAL",
+        "seconds between two checks of the replicas' health and lag (per worker process; a replica that fails "
+        "a read is skipped at once).",
+        parse=whole_number, default=5)
     secret_key: str = setting(
         "POP_SECRET_KEY",
         "signs OAI-PMH resumption tokens and anything else that must not be forged. A long random string.",

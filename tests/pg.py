@@ -62,9 +62,11 @@ def ensure_server() -> Iterator[str]:
 
 class Cluster:
     """A PostgreSQL cluster of our own, in a temporary folder on a free port, that a test may stop and start
-    again (outages) without touching any other server. As root, its binaries run as the postgres user."""
+    again (outages) without touching any other server. As root, its binaries run as the postgres user.
+    `standby_of`: a streaming replica of that (started) cluster instead of a new one: `pg_basebackup -R`
+    copies it and writes the `primary_conninfo` and `standby.signal` that make it follow."""
 
-    def __init__(self) -> None:
+    def __init__(self, standby_of: "Cluster | None" = None) -> None:
         bindir = _binaries()
         if bindir is None:
             raise PostgresUnavailable("no initdb to start a PostgreSQL cluster (apt-get install postgresql)")
@@ -76,8 +78,12 @@ class Cluster:
         if os.geteuid() == 0:  # initdb refuses to run as root
             self._prefix = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self.datadir, "postgres")
-        subprocess.run([*self._prefix, f"{bindir}/initdb", "-D", self.datadir, "-U", "postgres", "-A", "trust"],
-                       check=True, capture_output=True)
+        if standby_of is None:
+            command = [f"{bindir}/initdb", "-D", self.datadir, "-U", "postgres", "-A", "trust"]
+        else:  # initdb's trust lines cover replication connections from 127.0.0.1
+            command = [f"{bindir}/pg_basebackup", "-D", self.datadir, "-h", "127.0.0.1", "-p", str(standby_of.port),
+                       "-U", "postgres", "-R", "-X", "stream", "-c", "fast"]
+        subprocess.run([*self._prefix, *command], check=True, capture_output=True)
 
     def start(self) -> None:
         """Start the server and wait until it answers."""
@@ -93,6 +99,21 @@ class Cluster:
         """Stop the server (`immediate`: like a crash, connections cut, recovery at the next start)."""
         subprocess.run([*self._prefix, f"{self.bindir}/pg_ctl", "-D", self.datadir, "-m", mode, "stop"],
                        capture_output=True)
+
+    def execute(self, statement: str) -> tuple | None:
+        """Run one SQL statement (autocommit) and return its first row, if any."""
+        with psycopg.connect(self.url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+            cursor = conn.execute(statement)
+            return cursor.fetchone() if cursor.description else None
+
+    def wait_replayed(self, primary: "Cluster", timeout: float = 30) -> None:
+        """Wait until this standby has replayed everything `primary` has written so far."""
+        target = primary.execute("SELECT pg_current_wal_lsn()")[0]
+        deadline = time.monotonic() + timeout
+        while not self.execute(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")[0]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the standby on port {self.port} has not replayed {target}")
+            time.sleep(0.05)
 
     def remove(self) -> None:
         self.stop()

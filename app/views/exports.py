@@ -11,13 +11,15 @@ If-Unmodified-Since), 416 (a range beyond the file); a database error raised her
 streams too) is app/errors.py's 503 with Retry-After.
 Range: one byte range is served as 206; a Range that is not one byte range (several ranges, another unit,
 a malformed header) is ignored, and the whole file is sent (200), as RFC 9110 allows.
+The catalog, the snapshot rows and live streams read from a healthy read replica when there are some
+(`POP_DATABASE_REPLICAS`).
 """
 from __future__ import annotations
 
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
@@ -30,11 +32,15 @@ from formats.notice import LOCAL_SOURCE
 from formats.rights import licence_of
 from protocols.export.query import ExportProblem, ExportQuery, parse_query
 from protocols.export.writers import GZIP_MEDIA_TYPE, formats_of, gzip_stream, make_encoder
+from store.db import Database
 from store.exports.reader import export_chunks
 from store.exports.snapshots import snapshot, snapshots
 from store.stats import published_sources
 
 from .. import pop
+
+if TYPE_CHECKING:
+    from store.models import ExportSnapshot
 
 blueprint = Blueprint("exports", __name__)
 
@@ -98,13 +104,16 @@ def _licences(sources: list[tuple[str, str | None, int]]) -> list[dict]:
     return licences
 
 
+def _published(db: Database) -> tuple[dict, dict]:
+    with db.session() as session:
+        return published_sources(session), snapshots(session)
+
+
 def catalog() -> dict:
     """Per base and format: URLs, record count (and how many the file leaves out), sizes, sha256s, last
     modified, licences per source, field dictionary."""
     base_url = pop().settings.base_url
-    with pop().db.session() as session:
-        sources = published_sources(session)
-        built = snapshots(session)
+    sources, built = pop().db.read(_published)
     counts = {base: sum(records for _, _, records in entries) for base, entries in sources.items()}
     entries = []
     for base in iter_bases():
@@ -178,8 +187,12 @@ def download(name: str):
 
 def _snapshot_response(query: ExportQuery) -> Response | None:
     """The snapshot file, if it is the one the snapshot row describes (None: stream live instead)."""
-    with pop().db.session() as session:
-        row = snapshot(session, query.base.name, query.format)
+    def read(db: Database) -> "ExportSnapshot | None":
+        with db.session() as session:
+            return snapshot(session, query.base.name, query.format)
+
+    # A replica's row may be older than the file a build just wrote: then the sizes differ, and it streams live.
+    row = pop().db.read(read)
     if row is None:
         return None
     path = Path(pop().settings.export_dir) / query.export_format.filename(query.base.name, query.gzip)
@@ -241,10 +254,13 @@ def _media_type(query: ExportQuery) -> str:
 
 
 def _live_response(query: ExportQuery) -> Response:
-    encoder = make_encoder(query.format, query.layout, delimiter=query.delimiter, bom=query.bom)
+    def start(db: Database) -> Iterator[bytes]:  # an encoder of its own for each attempt
+        encoder = make_encoder(query.format, query.layout, delimiter=query.delimiter, bom=query.bom)
+        return export_chunks(db, query, encoder, pop().settings.export_batch_size)
+
     # export_chunks has run the query and read the first rows when it returns: an outage raises here (503),
-    # before the 200 and its headers are sent.
-    started = export_chunks(pop().db, query, encoder, pop().settings.export_batch_size)
+    # before the 200 and its headers are sent; a replica that fails then is replaced by the primary.
+    started = pop().db.read(start)
     response = Response(gzip_stream(started) if query.gzip else started, content_type=_media_type(query))
     response.call_on_close(started.close)  # ends the read (and its transaction) even if the client leaves
     response.headers["Content-Disposition"] = f'attachment; filename="{query.filename}"'

@@ -7,19 +7,21 @@ without a measured image is a 404 problem+json that says why.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import orjson
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from formats.bases import BASES
 from protocols.iiif.collection import base_collection, base_collection_url, root_collection
 from protocols.iiif.manifest import MEDIA_TYPE, Site
+from store.db import Database
 from store.iiif import ILLUSTRATED_BASES, ManifestCache, collection_page, illustrated_bases, notice_manifest, reader
 
 from .. import pop
 
+T = TypeVar("T")
 blueprint = Blueprint("iiif", __name__, url_prefix="/iiif")
 CORS = {"Access-Control-Allow-Origin": "*"}
 
@@ -29,8 +31,19 @@ class _Iiif:
     """What every IIIF request of an app reads, made once (manifests are a hot path)."""
 
     site: Site
-    engine: Engine
+    db: Database  # the primary: `read` picks a healthy replica per request, if there are some
+    engines: dict[int, Engine]  # the reading engine of each database, by id (store/iiif.py `reader`)
     cache: ManifestCache
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        """`fn(connection)` on a replica's reading engine (the primary's if none is healthy, or if it fails)."""
+        def on(db: Database) -> T:
+            engine = self.engines.get(id(db))
+            if engine is None:
+                engine = self.engines[id(db)] = reader(db)
+            with engine.connect() as connection:
+                return fn(connection)
+        return self.db.read(on)
 
 
 def _iiif() -> _Iiif:
@@ -39,7 +52,7 @@ def _iiif() -> _Iiif:
         settings, db = pop().settings, pop().db
         options = db.renderers.options
         site = Site(settings.base_url, settings.repository_identifier, options.image_base, options.edm_default_rights)
-        state = current_app.extensions["iiif"] = _Iiif(site, reader(db), ManifestCache())
+        state = current_app.extensions["iiif"] = _Iiif(site, db, {}, ManifestCache())
     return state
 
 
@@ -58,8 +71,7 @@ def manifest(base: str, ref: str) -> Response:
     if base not in ILLUSTRATED_BASES:
         return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
     iiif = _iiif()
-    with iiif.engine.connect() as connection:
-        answer = notice_manifest(connection, base, ref, iiif.site, iiif.cache)
+    answer = iiif.read(lambda connection: notice_manifest(connection, base, ref, iiif.site, iiif.cache))
     if answer is None:
         return _problem(404, "No such notice", f"no live notice {ref!r} in {base}")
     if answer.body is None:
@@ -86,8 +98,7 @@ def base_page(base: str) -> Response:
         return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
     after = request.args.get("after") or None
     iiif, size = _iiif(), pop().settings.iiif_collection_page_size
-    with iiif.engine.connect() as connection:
-        manifests, next_after = collection_page(connection, base, size, after, iiif.site)
+    manifests, next_after = iiif.read(lambda connection: collection_page(connection, base, size, after, iiif.site))
     document = base_collection(iiif.site.public_url, base, BASES[base].label, manifests, after, next_after)
     headers = {"Link": f'<{base_collection_url(iiif.site.public_url, base, next_after)}>; rel="next"'} \
         if next_after else {}

@@ -5,6 +5,7 @@ What the protocol library cannot see is guarded here (docs/operations.md): a POS
 `badArgument` (an OAI-PMH error in an HTTP 200, like every other bad request); at most
 `POP_OAI_MAX_CONCURRENT_LISTS` ListRecords / ListIdentifiers answers stream at once in this process, beyond that
 a 503 with `Retry-After` (OAI-PMH flow control). A database outage is answered by app/errors.py.
+Every verb reads from a healthy read replica when there are some (`POP_DATABASE_REPLICAS`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from werkzeug.exceptions import BadRequest
 from protocols.oaipmh import OAIError, Provider, ProviderConfig
 from protocols.oaipmh import Response as OAIResponse
 from protocols.oaipmh import writer
+from store.db import Database
 from store.oai import CachedRepository
 
 from .. import pop
@@ -43,19 +45,23 @@ def _limit_lists(state: BlueprintSetupState) -> None:
                                                              .oai_max_concurrent_lists)
 
 
-def provider() -> Provider:
+def provider(db: Database | None = None) -> Provider:
+    """The provider reading from `db` (default: the primary; a request reads from a replica, `oai()`)."""
     state = pop()
     settings = state.settings
+    db = db or state.db
     config = ProviderConfig(
         base_url=f"{settings.base_url}/oai", site_url=settings.base_url,
         repository_identifier=settings.repository_identifier, repository_name=settings.repository_name,
         admin_email=settings.admin_email, secret_key=settings.secret_key,
         records_page_size=settings.oai_page_size, identifiers_page_size=settings.oai_identifiers_page_size,
-        token_lifetime=settings.oai_token_lifetime, commit_lag=settings.oai_commit_lag,
+        token_lifetime=settings.oai_token_lifetime,
+        # With replicas, every page of a list may come from one that lags: `until` is frozen before anything
+        # a replica may still be missing (on every database alike, so a list may move between them).
+        commit_lag=settings.oai_commit_lag + round(state.db.replicas.staleness),
     )
     cache = guarded_cache(current_app)
-    repository = CachedRepository(state.db.engine, cache, renderers=state.db.renderers,
-                                  on_cache_error=cache.guard.failed)
+    repository = CachedRepository(db.engine, cache, renderers=db.renderers, on_cache_error=cache.guard.failed)
     return Provider(repository, config)
 
 
@@ -128,7 +134,8 @@ def oai() -> Response:
                 log.warning("oai.overload", extra={"limit": lists.size})
                 return unavailable("oai", "overload", "too many lists are being sent at once")
         try:
-            result = provider().handle(pairs)
+            # a replica's if one is healthy (the primary if it fails before the answer starts)
+            result = pop().db.read(lambda db: provider(db).handle(pairs))
         except BaseException:
             if slot is not None:
                 slot.release()

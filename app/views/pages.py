@@ -44,17 +44,18 @@ def healthz():
 @blueprint.get("/readyz")
 def readyz():
     """Readiness, dependency by dependency. The database must answer with its schema at the code's migration
-    head (else 503: this instance cannot serve); the cache may fail (200, "degraded": answers are computed
-    without it, docs/operations.md)."""
+    head (else 503: this instance cannot serve); the cache and the read replicas may fail (200, "degraded":
+    answers are computed without the cache, read from the primary instead of a replica, docs/operations.md)."""
     database = _database_state()
     cache = cache_state(current_app)
+    replicas = [health.as_json() for health in pop().db.replicas.health()]
     if database["state"] != "ok":
         status, code = "unavailable", 503
-    elif cache["state"] != "ok":
+    elif cache["state"] != "ok" or any(replica["state"] != "ok" for replica in replicas):
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    return jsonify(status=status, database=database, cache=cache), code
+    return jsonify(status=status, database=database, cache=cache, replicas=replicas), code
 
 
 def _database_state() -> dict:
