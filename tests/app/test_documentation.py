@@ -19,6 +19,13 @@ def test_every_setting_read_from_the_environment_is_documented():
     assert sorted(name for name in names if f"`{name}`" not in documented) == []
 
 
+def test_every_setting_says_where_it_goes_in_a_deployment_of_several_nodes():
+    from app.settings import SETTINGS
+
+    deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    assert sorted(s.variable for s in SETTINGS if f"`{s.variable}`" not in deployment) == []
+
+
 def test_the_settings_table_is_the_one_the_declarations_produce():
     from tools.settings_doc import TARGET, with_table
 

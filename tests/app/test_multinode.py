@@ -161,16 +161,18 @@ def test_two_nodes_and_two_workers_harvest_each_partner_once_and_serve_one_store
     names = ("musee-a", "musee-b", "musee-c", "musee-d")
     partners = {name: ScriptedPartner(pages_of([pop_record(n, FIRST) for n in joconde_notices(
         PER_PARTNER, start=1000 * i, title=name)], 4)) for i, name in enumerate(names)}
-    # What every node and worker is given (docs/deployment.md): the same database, key, cache and prefix.
+    # What every node and worker is given (docs/deployment.md): the same database, key, public URL (renditions
+    # stored by workers and rendered by nodes are the same bytes), cache and prefix.
     common = {"POP_ENV": "production", "DATABASE_URL": database, "POP_SECRET_KEY": "one-key-for-every-node",
-              "POP_CACHE_URL": redis_url, "POP_CACHE_KEY_PREFIX": prefix, "POP_EXPORT_DIR": str(tmp_path / "exports"),
+              "POP_BASE_URL": "http://pop.example", "POP_CACHE_URL": redis_url, "POP_CACHE_KEY_PREFIX": prefix,
+              "POP_EXPORT_DIR": str(tmp_path / "exports"),
               "POP_HARVEST_ALLOWED_NETWORKS": "127.0.0.0/8",  # the partners are on loopback
               "POP_WORKER_PROBE_IMAGES": "false", "POP_WORKER_POLL": str(POLL)}
     with ExitStack() as stack:
         urls = {name: stack.enter_context(PartnerServer(partner)) for name, partner in partners.items()}
         start = stack.enter_context(processes(tmp_path))
         ports = free_port(), free_port()
-        node_env = {**common, "POP_BASE_URL": "http://pop.example", "POP_OAI_PAGE_SIZE": "5",
+        node_env = {**common, "POP_OAI_PAGE_SIZE": "5",
                     "POP_OAI_COMMIT_LAG": "0"}  # lists in this test follow writes at once
         servers = [start(f"node-{n}", gunicorn_args("127.0.0.1", port, 1), node_env) for n, port in zip("ab", ports)]
         workers: list[Process] = []
