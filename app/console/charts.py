@@ -1,24 +1,35 @@
 """Charts of the console, drawn server-side as SVG by pygal (pure Python, maintained, no JavaScript needed):
 a partner's records per run and run durations, and notices per base. Nothing is fetched from elsewhere:
-pygal's tooltip script (a CDN URL by default) is left out, so the pages work offline."""
+pygal's tooltip script (a CDN URL by default) is left out, so the pages work offline. pygal is imported when
+a chart is first drawn, not with the app: the worker and the CLI never draw one."""
 from __future__ import annotations
 
-from typing import Sequence
+from functools import cache
+from typing import Any, Sequence
 
-import pygal
 from markupsafe import Markup
-from pygal.style import Style
 
 from store.models import HarvestRun
 
-# colours a colour-blind reader tells apart (Okabe-Ito), on white with dark text: WCAG AA contrast
-STYLE = Style(background="white", plot_background="white", foreground="#1e1e1e", foreground_strong="#1e1e1e",
-              foreground_subtle="#595959", colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"),
-              font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12,
-              legend_font_size=13, title_font_size=15)
-OPTIONS = dict(style=STYLE, js=[], disable_xml_declaration=True, width=760, height=320, explicit_size=False,
-               legend_at_bottom=True, truncate_label=-1, x_label_rotation=30, show_minor_x_labels=False,
-               print_values=False)
+
+@cache
+def _options() -> dict[str, Any]:
+    from pygal.style import Style
+
+    # colours a colour-blind reader tells apart (Okabe-Ito), on white with dark text: WCAG AA contrast
+    style = Style(background="white", plot_background="white", foreground="#1e1e1e", foreground_strong="#1e1e1e",
+                  foreground_subtle="#595959", colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"),
+                  font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12,
+                  legend_font_size=13, title_font_size=15)
+    return dict(style=style, js=[], disable_xml_declaration=True, width=760, height=320, explicit_size=False,
+                legend_at_bottom=True, truncate_label=-1, x_label_rotation=30, show_minor_x_labels=False,
+                print_values=False)
+
+
+def _chart(kind: str, **options: Any):
+    import pygal
+
+    return getattr(pygal, kind)(**{**_options(), **options})
 
 
 def _svg(chart) -> Markup:
@@ -38,7 +49,7 @@ def records_chart(runs: Sequence[HarvestRun]) -> Markup:
     """Records created, updated, deleted and quarantined per run (oldest left)."""
     # lines without a dot per value: a bar or dot per value and series costs pygal ~1 ms each (the budget is
     # 200 ms a page); the table under the chart has every figure
-    chart = pygal.Line(title="Records per run", show_dots=False, **OPTIONS)
+    chart = _chart("Line", title="Records per run", show_dots=False)
     chart.x_labels = labels = _labels(runs)
     chart.x_labels_major = _major(labels)
     for name in ("created", "updated", "deleted", "quarantined"):
@@ -48,7 +59,7 @@ def records_chart(runs: Sequence[HarvestRun]) -> Markup:
 
 def duration_chart(runs: Sequence[HarvestRun]) -> Markup:
     """Seconds each finished run took."""
-    chart = pygal.Line(title="Run duration (seconds)", show_legend=False, show_dots=False, **OPTIONS)
+    chart = _chart("Line", title="Run duration (seconds)", show_legend=False, show_dots=False)
     chart.x_labels = labels = _labels(runs)
     chart.x_labels_major = _major(labels)
     chart.add("duration", [(run.finished - run.started).total_seconds() if run.finished else None for run in runs])
@@ -57,8 +68,7 @@ def duration_chart(runs: Sequence[HarvestRun]) -> Markup:
 
 def bases_chart(counts: dict[str, int]) -> Markup:
     """Published notices per base."""
-    chart = pygal.HorizontalBar(title="Published notices per base", show_legend=False,
-                                **{**OPTIONS, "x_label_rotation": 0})
+    chart = _chart("HorizontalBar", title="Published notices per base", show_legend=False, x_label_rotation=0)
     chart.x_labels = list(counts)
     chart.add("notices", list(counts.values()))
     return _svg(chart)

@@ -12,7 +12,6 @@ from flask import Blueprint, Response, jsonify, request
 
 from formats.bases import BASES, get_base
 from protocols.export.datapackage import base_licences, data_package, table_schema
-from protocols.export.dcat import catalog_graph
 from protocols.export.query import ExportProblem
 from store.exports.snapshots import latest_datestamps
 
@@ -33,6 +32,8 @@ def _catalog_response(media_type: str) -> Response:
         modified = latest_datestamps(session)
     data = catalog()
     entries = [{**entry, "licences": base_licences(entry, LICENCE)} for entry in data["bases"]]
+    from protocols.export.dcat import catalog_graph  # rdflib: imported by the processes that serve the catalog
+
     graph = catalog_graph(entries, base_url=settings.base_url, title=CATALOG_TITLE,
                           contact_email=settings.admin_email, catalog_licence=LICENCE["url"], modified=modified)
     body = graph.serialize(format=RDF_FORMATS[media_type], encoding="utf-8")
