@@ -81,6 +81,16 @@ class Base:
     def ref_regex(self) -> re.Pattern[str]:
         return re.compile(self.ref_pattern)
 
+    @cached_property
+    def text_shapes(self) -> dict[str, bool]:
+        """The text fields (kind "string") by code: True when multi-valued. Validation's fast path."""
+        return {f.code: f.multi for f in self.fields if f.kind == "string"}
+
+    @cached_property
+    def single_enums(self) -> dict[str, frozenset[str]]:
+        """The closed vocabularies of single-valued fields, by code."""
+        return {f.code: frozenset(f.enum) for f in self.fields if f.enum and not f.multi}
+
     def field(self, code: str) -> Field:
         return self.field_map[code]
 

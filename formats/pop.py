@@ -14,6 +14,7 @@ a one-value list reads back as a list. The schema is formats/schemas/pop.xsd, se
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from .bases import get_base
@@ -60,31 +61,44 @@ class PopFormatError(ValueError):
 
 def parse(element) -> dict[str, Any]:
     """A `<pop:notice>` element (lxml) → raw fields, for the harvester. Raises PopFormatError."""
-    if element.tag != f"{{{NAMESPACE}}}notice":
+    if element.tag != _NOTICE:
         raise PopFormatError(f"expected a pop:notice element, got {element.tag}")
     try:
         base = get_base(element.get("base", ""))
     except KeyError as error:
         raise PopFormatError(str(error)) from None
     fields: dict[str, Any] = {}
-    for child in element.iterchildren(f"{{{NAMESPACE}}}field"):
-        code = child.get("name")
+    gathered = _gathered(base.name)
+    for child in element.iterchildren(_FIELD):
+        get = child.get
+        code = get("name")
         if not code:
             raise PopFormatError("a pop:field has no name")
-        text = child.text or ""
-        kind = child.get("type")
-        try:
-            value: Any = json.loads(text) if kind == "json" else parse_number(text) if kind == "number" else text
-        except ValueError as error:
-            raise PopFormatError(f"{code}: cannot read {text[:40]!r} as {kind} ({error})") from None
-        spec = base.field_map.get(code)
-        if spec is not None and spec.multi and not (spec.kind == "object" and isinstance(value, list)):
+        kind = get("type")
+        value: Any = child.text or ""
+        if kind is not None:
+            try:
+                value = json.loads(value) if kind == "json" else parse_number(value) if kind == "number" else value
+            except ValueError as error:
+                raise PopFormatError(f"{code}: cannot read {value[:40]!r} as {kind} ({error})") from None
+        if code in gathered and not (gathered[code] and type(value) is list):
             fields.setdefault(code, []).append(value)
         else:
             fields[code] = value
     if element.get("ref") and "REF" not in fields:
         fields["REF"] = element.get("ref")
     return fields
+
+
+_NOTICE = f"{{{NAMESPACE}}}notice"
+_FIELD = f"{{{NAMESPACE}}}field"
+
+
+@lru_cache(maxsize=None)
+def _gathered(base_name: str) -> dict[str, bool]:
+    """The multi-valued fields of a base, whose values are gathered in a list (one pop:field each): True for
+    objects, a list of which may also come whole in one pop:field."""
+    return {f.code: f.kind == "object" for f in get_base(base_name).fields if f.multi}
 
 
 FORMAT = MetadataFormat(prefix="pop", namespace=NAMESPACE, schema=SCHEMA, render=render, parse=parse)

@@ -70,10 +70,6 @@ def _role_candidates(base_name: str, role: str) -> tuple[tuple[str, bool, bool],
     return tuple((spec.code, spec.kind == "string" and spec.published, spec.multi) for spec in specs)
 
 
-def _normal_space(value: str) -> str:
-    return " ".join(value.split())
-
-
 def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for role, values in roles.items():
@@ -84,12 +80,14 @@ def roles_to_fields(base: Base, roles: dict[str, list[str]]) -> dict[str, Any]:
             continue  # no field of the base left for this role
         if not usable:
             continue
-        # Whitespace as pretty-printed XML leaves it (newlines, indentation) is not part of a value
-        values = [value for value in map(_normal_space, values) if value]
-        if not values:
+        kept: list[str] = []
+        for text in values:
+            text = " ".join(text.split())  # pretty-printed XML's newlines and indentation are not the value's
+            if text and text not in kept:
+                kept.append(text)
+        if not kept:
             continue
-        if len(values) > 1:
-            values = list(dict.fromkeys(values))
+        values = kept
         fields[code] = values if multi else (values[0] if len(values) == 1 else MULTI_SEPARATOR.join(values))
     return fields
 

@@ -86,24 +86,30 @@ def _text(element: etree._Element | None) -> str | None:
 
 
 def _record(element: etree._Element) -> RawRecord:
-    header = element.find(f"{_O}header")
+    header = element.find(_HEADER)
     if header is None:
         return RawRecord(None, None, problem="record has no header", _element=element)
-    metadata = element.find(f"{_O}metadata")
+    metadata = element.find(_METADATA)
     payload = None
     if metadata is not None:
-        children = [child for child in metadata if isinstance(child.tag, str)]
-        payload = children[0] if children else None
+        for child in metadata:
+            if isinstance(child.tag, str):  # comments and processing instructions have no name
+                payload = child
+                break
     return RawRecord(
-        identifier=_text(header.find(f"{_O}identifier")),
-        datestamp=_text(header.find(f"{_O}datestamp")),
+        identifier=_text(header.find(_IDENTIFIER_TAG)),
+        datestamp=_text(header.find(_DATESTAMP_TAG)),
         deleted=header.get("status") == "deleted",
-        set_specs=tuple(_text(s) or "" for s in header.findall(f"{_O}setSpec")),
+        set_specs=tuple(_text(s) or "" for s in header.iterfind(_SET_SPEC)),
         metadata=payload,
         namespace=metadata_namespace(payload),
         provenance=partner_chain(element),
         _element=element,
     )
+
+
+_HEADER, _METADATA, _IDENTIFIER_TAG, _DATESTAMP_TAG, _SET_SPEC = (
+    f"{_O}{name}" for name in ("header", "metadata", "identifier", "datestamp", "setSpec"))
 
 
 def _local(tag: str) -> str:
