@@ -2,22 +2,26 @@
 a run's quarantine in keyset pages, and the store's overview. Read-only queries; every change the console makes
 goes through store/partners.py, like the admin API's.
 
-Each page is a handful of indexed queries whatever the history: the last run of every partner is one grouped
-read of harvest_run, notices owned are counted for partners' sources only (never the local bulk), and issues
-are paged by id (`after` / `before`), never by offset.
+Each page is a handful of indexed queries whatever the history: the partners' last runs, and whether one is
+queued, come from one grouped pass over harvest_run joined back to the runs, the notices per base and per source
+(the overview and the partners' table) are one grouped read of the notice table cached until the next write
+(store/cache.py: the key carries the store version, so every node sees a write at once), and issues are paged
+by id (`after` / `before`), never by offset.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
 from .backlog import backlog_size
+from .cache import cached
 from .models import ApiToken, ExportSnapshot, HarvestIssue, HarvestRun, NoticeRow, Partner
+from .notices import store_version
 from .tokens import TokenInfo
 
 FAILING = ("failed", "interrupted")
@@ -25,12 +29,19 @@ FAILING = ("failed", "interrupted")
 SORTS = ("name", "base", "status", "last_run", "next_run", "notices", "quarantined")
 
 
+# Listed rows are read as plain rows (Core), with the tables' column names as attributes: no ORM object,
+# identity map or change tracking for what a page only shows
+_PARTNER = Partner.__table__
+_RUN = HarvestRun.__table__
+
+
 @dataclass(frozen=True)
 class PartnerSummary:
-    """One line of the partners' table."""
+    """One line of the partners' table: the partner's and its last run's rows (plain rows, as `Partner` and
+    `HarvestRun` name their columns)."""
 
-    partner: Partner
-    last_run: HarvestRun | None  # the newest run that started (a queued one is `queued`)
+    partner: Row
+    last_run: Row | None  # the newest run that started (a queued one is `queued`)
     queued: bool
     notices: int  # live notices it owns
 
@@ -58,19 +69,60 @@ def token_digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def partner_summaries(session: Session, *, sort: str = "name", descending: bool = False, status: str = "",
-                      base: str = "", enabled: bool | None = None, q: str = "") -> list[PartnerSummary]:
-    """Every partner with its last run and notices, filtered (status: a run status, `never` or `attention`)
-    and sorted by one of SORTS."""
-    partners = list(session.execute(select(Partner).order_by(Partner.name)).scalars())
-    last_ids = select(func.max(HarvestRun.id)).where(HarvestRun.status != "queued").group_by(HarvestRun.partner_id)
-    runs = {run.partner_id: run for run in session.execute(select(HarvestRun).where(HarvestRun.id.in_(last_ids)))
-            .scalars()}
-    queued = set(session.execute(select(HarvestRun.partner_id).where(HarvestRun.status == "queued")).scalars())
-    names = [row.name for row in partners]
-    owned = dict(session.execute(select(NoticeRow.source, func.count()).where(
-        NoticeRow.source.in_(names), NoticeRow.deleted.is_(False)).group_by(NoticeRow.source)).all()) if names else {}
-    rows = [PartnerSummary(row, runs.get(row.id), row.id in queued, owned.get(row.name, 0)) for row in partners]
+@dataclass(frozen=True)
+class NoticeCounts:
+    """Notices per (base, source, deleted): one grouped read of the notice table (plain data: it is cached)."""
+
+    groups: dict[tuple[str, str, bool], int]
+
+    def per_base(self) -> dict[tuple[str, bool], int]:
+        return self._sum(0)
+
+    def per_source(self) -> dict[tuple[str, bool], int]:
+        return self._sum(1)
+
+    def _sum(self, position: int) -> dict[tuple[str, bool], int]:
+        sums: dict[tuple[str, bool], int] = {}
+        for key, n in self.groups.items():
+            sums[key[position], key[2]] = sums.get((key[position], key[2]), 0) + n
+        return sums
+
+
+COUNTS_TIMEOUT = 3600  # seconds an entry is kept (a write makes it unused at once: its key has the old version)
+
+
+def notice_counts(session: Session, cache: Any = None, *,
+                  on_cache_error: Callable[[str, Exception], None] | None = None) -> NoticeCounts:
+    """The notices per base, source and deleted, from `cache` (store/cache.py) when it has them for the current
+    store version, else counted (one sequential read of the notice table: ~70 ms for 200,000 notices)."""
+    def count() -> NoticeCounts:
+        rows = session.execute(select(NoticeRow.base, NoticeRow.source, NoticeRow.deleted, func.count())
+                               .group_by(NoticeRow.base, NoticeRow.source, NoticeRow.deleted))
+        return NoticeCounts({(base, source, deleted): n for base, source, deleted, n in rows})
+
+    if cache is None:
+        return count()
+    key = f"console:{store_version(session)}:notice-counts"  # the version first: an entry is never older than its key
+    return cached(cache, key, count, timeout=COUNTS_TIMEOUT, on_error=on_cache_error)
+
+
+def partner_summaries(session: Session, *, counts: NoticeCounts | None = None, sort: str = "name",
+                      descending: bool = False, status: str = "", base: str = "", enabled: bool | None = None,
+                      q: str = "") -> list[PartnerSummary]:
+    """Every partner with its last run and notices (from `counts`, else counted), filtered (status: a run
+    status, `never` or `attention`) and sorted by one of SORTS."""
+    partners = session.execute(select(_PARTNER).order_by(_PARTNER.c.name)).all()
+    # per partner: its newest run that is not queued, and whether one is queued (one pass over harvest_run)
+    latest = (select(_RUN.c.partner_id, func.max(case((_RUN.c.status != "queued", _RUN.c.id))).label("run_id"),
+                     func.max(case((_RUN.c.status == "queued", 1), else_=0)).label("has_queued"))
+              .group_by(_RUN.c.partner_id).subquery())
+    found = session.execute(select(latest.c.partner_id.label("latest_of"), latest.c.has_queued, _RUN)
+                            .select_from(latest.outerjoin(_RUN, _RUN.c.id == latest.c.run_id))).all()
+    runs = {row.latest_of: row for row in found if row.id is not None}
+    queued = {row.latest_of for row in found if row.has_queued}
+    owned = (counts or notice_counts(session)).per_source()
+    rows = [PartnerSummary(partner, runs.get(partner.id), partner.id in queued, owned.get((partner.name, False), 0))
+            for partner in partners]
     if status:
         rows = [r for r in rows if (r.attention if status == "attention" else r.status == status)]
     if base:
@@ -94,11 +146,11 @@ def owned_notices(session: Session, name: str) -> int:
                            .where(NoticeRow.source == name, NoticeRow.deleted.is_(False))).scalar_one()
 
 
-def recent_runs(session: Session, partner: Partner, limit: int = 100) -> list[HarvestRun]:
-    """The partner's last `limit` runs, oldest first (what the charts draw)."""
-    rows = session.execute(select(HarvestRun).where(HarvestRun.partner_id == partner.id)
-                           .order_by(HarvestRun.id.desc()).limit(limit)).scalars().all()
-    return list(reversed(rows))
+def recent_runs(session: Session, partner: Partner, limit: int = 100) -> list[Row]:
+    """The partner's last `limit` runs as plain rows, oldest first (what the charts draw)."""
+    rows = session.execute(select(_RUN).where(_RUN.c.partner_id == partner.id)
+                           .order_by(_RUN.c.id.desc()).limit(limit)).all()
+    return rows[::-1]
 
 
 @dataclass(frozen=True)
@@ -138,9 +190,9 @@ def issue_reasons(session: Session, run_id: int, limit: int = 50) -> list[tuple[
         .order_by(count.desc(), HarvestIssue.reason).limit(limit))]
 
 
-def iter_issues(session: Session, run_id: int, *, reason: str = "", batch: int = 1000) -> Iterator[tuple]:
-    """Every issue of a run as (id, identifier, reason, created, raw), in id order, read in keyset batches
-    of plain rows (memory stays flat for a CSV download, and no ORM object is built per record)."""
+def issue_batches(session: Session, run_id: int, *, reason: str = "", batch: int = 500) -> Iterator[list[tuple]]:
+    """Every issue of a run as (id, identifier, reason, created, raw), in id order, in keyset batches of plain
+    rows (memory stays flat for a CSV download, and no ORM object is built per record)."""
     columns = (HarvestIssue.id, HarvestIssue.identifier, HarvestIssue.reason, HarvestIssue.created, HarvestIssue.raw)
     query = select(*columns).where(HarvestIssue.run_id == run_id).order_by(HarvestIssue.id).limit(batch)
     if reason:
@@ -148,7 +200,8 @@ def iter_issues(session: Session, run_id: int, *, reason: str = "", batch: int =
     after = 0
     while True:
         rows = session.execute(query.where(HarvestIssue.id > after)).all()
-        yield from rows
+        if rows:
+            yield rows
         if len(rows) < batch:
             return
         after = rows[-1][0]
@@ -163,15 +216,9 @@ class Overview:
     export_files: int
 
 
-def store_overview(session: Session) -> Overview:
-    """One grouped read of the notice table (per base, source and deleted), the backlog, the latest build."""
-    notices: dict[tuple[str, bool], int] = {}
-    sources: dict[tuple[str, bool], int] = {}
-    rows = session.execute(select(NoticeRow.base, NoticeRow.source, NoticeRow.deleted, func.count())
-                           .group_by(NoticeRow.base, NoticeRow.source, NoticeRow.deleted))
-    for base, source, deleted, n in rows:
-        notices[base, deleted] = notices.get((base, deleted), 0) + n
-        sources[source, deleted] = sources.get((source, deleted), 0) + n
+def store_overview(session: Session, counts: NoticeCounts | None = None) -> Overview:
+    """The notices per base and per source (`counts`, else counted), the backlog, the latest build."""
+    counts = counts or notice_counts(session)
     latest, files = session.execute(select(func.max(ExportSnapshot.generated_at), func.count())
                                     .select_from(ExportSnapshot)).one()
-    return Overview(notices, sources, backlog_size(session), latest, files)
+    return Overview(counts.per_base(), counts.per_source(), backlog_size(session), latest, files)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Iterator
@@ -24,11 +23,11 @@ from protocols.oaipmh import Item, Selection, SetCatalog
 from protocols.oaipmh.dates import format_datestamp
 from protocols.oaipmh.repository import ProducerSet, Provenance, SetTally
 
+from .cache import cached
 from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
 from .selection import ANY_PARTNER, NoticeSelection, conditions
 
-_log = logging.getLogger("pop.store.oai")
 _N = NoticeRow.__table__.c
 _R = Rendition.__table__.c
 # An Item's columns (row[:7]), then what rendering a backlog notice on read needs besides its fields
@@ -175,7 +174,7 @@ class CachedRepository(SqlRepository):
         super().__init__(engine, renderers=renderers)
         self.cache = cache
         self.timeout = timeout
-        self.on_cache_error = on_cache_error or _log_cache_error
+        self.on_cache_error = on_cache_error  # None: a warning in the log (store/cache.py)
         self._version: int | None = None
 
     def _key(self, name: str) -> str:
@@ -185,19 +184,7 @@ class CachedRepository(SqlRepository):
         return f"oai:{self._version}:{name}"
 
     def _cached(self, name: str, compute):
-        key = self._key(name)
-        try:
-            value = self.cache.get(key)
-        except Exception as error:  # noqa: BLE001 - whatever the cache raises, the database still answers
-            self.on_cache_error("get", error)
-            return compute()
-        if value is None:
-            value = compute()
-            try:
-                self.cache.set(key, value, timeout=self.timeout)
-            except Exception as error:  # noqa: BLE001 - as above: the value is computed, only not kept
-                self.on_cache_error("set", error)
-        return value
+        return cached(self.cache, self._key(name), compute, timeout=self.timeout, on_error=self.on_cache_error)
 
     def earliest_datestamp(self) -> datetime | None:
         return self._cached("earliest", super().earliest_datestamp)
@@ -215,7 +202,3 @@ class CachedRepository(SqlRepository):
         digest = hashlib.sha1(repr(sorted(selection.bases)).encode() + repr(
             (selection.prefix, selection.producer_slug, selection.source, selection.from_, selection.until)).encode())
         return self._cached(f"count:{digest.hexdigest()}", lambda: super(CachedRepository, self).count(selection))
-
-
-def _log_cache_error(operation: str, error: Exception) -> None:
-    _log.warning("cache.error", extra={"operation": operation, "error": type(error).__name__})

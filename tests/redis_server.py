@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -53,3 +54,19 @@ def ensure_redis() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+@contextmanager
+def prefixed_redis(label: str) -> Iterator[tuple[str, str]]:
+    """(URL, a key prefix of its own) of a Redis from `ensure_redis`; the prefix's keys are deleted after."""
+    import redis
+
+    with ensure_redis() as url:
+        prefix = f"pop-{label}-{uuid.uuid4().hex[:8]}:"
+        try:
+            yield url, prefix
+        finally:
+            client = redis.Redis.from_url(url)
+            keys = list(client.scan_iter(f"{prefix}*"))
+            if keys:
+                client.delete(*keys)

@@ -13,9 +13,14 @@ Views read through store/console.py and change through store/partners.py; a run 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from store.console import NoticeCounts, notice_counts
+
+from ..extensions import guarded_cache
 
 blueprint = Blueprint("console", __name__, url_prefix="/admin", template_folder="../templates",
                       static_folder="../static", static_url_path="/static")
@@ -27,6 +32,13 @@ class ConsoleSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def cached_counts(db_session: Session) -> NoticeCounts:
+    """The notices per base and source, from the app's cache (POP_CACHE_URL: shared by every node, the key
+    carries the store version) until the next write; a failing cache is skipped a while, as for /oai."""
+    cache = guarded_cache(current_app)
+    return notice_counts(db_session, cache, on_cache_error=cache.guard.failed)
 
 
 def register(app: Flask) -> None:

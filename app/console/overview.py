@@ -8,14 +8,14 @@ from formats.bases import iter_bases
 from store.console import store_overview
 
 from .. import pop
-from . import blueprint
+from . import blueprint, cached_counts
 from .charts import bases_chart
 
 
 @blueprint.get("/")
 def overview():
     with pop().db.session() as db_session:
-        store = store_overview(db_session)
+        store = store_overview(db_session, cached_counts(db_session))
     bases = [(base, store.notices.get((base.name, False), 0), store.notices.get((base.name, True), 0))
              for base in iter_bases()]
     sources = sorted({source for source, _ in store.sources})

@@ -16,7 +16,7 @@ from store.partners import (PartnerNotFound, delete_partner, get_partner, partne
                             to_config)
 
 from .. import pop
-from . import blueprint
+from . import blueprint, cached_counts
 from .auth import require_admin
 from .forms import PartnerForm, check, optional_fields
 
@@ -38,8 +38,8 @@ def partners():
     filters = {"status": args.get("status", "") if args.get("status") in STATUSES else "",
                "base": args.get("base", "") if args.get("base") in BASES else "", "q": args.get("q", "").strip()}
     with pop().db.session() as db_session:
-        rows = partner_summaries(db_session, sort=sort, descending=args.get("order") == "desc", enabled=enabled,
-                                 **filters)
+        rows = partner_summaries(db_session, counts=cached_counts(db_session), sort=sort,
+                                 descending=args.get("order") == "desc", enabled=enabled, **filters)
         return render_template("console/partners.html", rows=rows, sort=sort, order=args.get("order", "asc"),
                                filters={**filters, "enabled": args.get("enabled", "")}, statuses=STATUSES,
                                bases=list(BASES), sorts=SORTS)

@@ -13,7 +13,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from harvest.runner import Checkpoint
 from harvest.schedule import format_interval
 from harvest.urls import redact_url
-from store.console import issue_page, issue_reasons, iter_issues, owned_notices, recent_runs
+from store.console import issue_batches, issue_page, issue_reasons, owned_notices, recent_runs
 from store.partners import get_run
 
 from .. import pop
@@ -72,17 +72,19 @@ def run(name: str, run_id: int):
                                reasons=issue_reasons(db_session, run_id), announced=announced)
 
 
-def _csv_rows(rows) -> Iterator[str]:
+def _csv_chunks(batches: Iterator[list[tuple]]) -> Iterator[str]:
+    """One chunk of CSV per batch of issues: each batch is written by one `writerows` (None is an empty cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180 quoting: reasons and XML hold commas, quotes and newlines
     writer.writerow(["id", "identifier", "reason", "created", "raw"])
-    for issue_id, identifier, reason, created, raw in rows:
-        writer.writerow([issue_id, identifier or "", reason, created.isoformat() + "Z", raw or ""])
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    for batch in batches:
+        writer.writerows((issue_id, identifier, reason, f"{created.isoformat()}Z", raw)
+                         for issue_id, identifier, reason, created, raw in batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():  # no issue: the header alone
+        yield buffer.getvalue()
 
 
 @blueprint.get(f"/partners/<name>/runs/{RUN}/issues.csv")
@@ -93,7 +95,7 @@ def issues_csv(name: str, run_id: int):
 
     def body() -> Iterator[str]:
         with pop().db.session() as db_session:
-            yield from _csv_rows(iter_issues(db_session, run_id, reason=reason))
+            yield from _csv_chunks(issue_batches(db_session, run_id, reason=reason))
 
     filename = f"{name}-run-{run_id}-issues.csv"
     return Response(stream_with_context(body()), mimetype="text/csv",

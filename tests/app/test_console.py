@@ -1,21 +1,30 @@
 """The console (/admin/) without a browser: who may see and change what, sessions that end with their token,
 CSRF on every form (the admin API and /oai untouched), throttled sign-ins, cookie flags, keyset pages of a
-run's quarantine and its CSV download. The whole flow in Chromium is tests/app/test_console_browser.py."""
+run's quarantine and its CSV download, notice counts cached until the next write on any node. The whole flow
+in Chromium is tests/app/test_console_browser.py."""
 from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 from datetime import datetime, timedelta
 
 import pytest
 import requests
+from sqlalchemy import insert
 
 from app.cli import cli
-from store.models import HarvestIssue, HarvestRun
+from formats.bases import get_base
+from formats.notice import validate_notice
+from store.clock import utcnow
+from store.models import HarvestIssue, HarvestRun, NoticeRow
+from store.notices import write_notices
 from store.partners import get_partner, save_partner
 from harvest.partner import parse_config
 
 from ..conftest import serve
+from ..redis_server import RedisUnavailable, prefixed_redis
 from .console_helpers import console_app, create_token, csrf_of, sign_in
 
 PAGES = ["/admin/", "/admin/partners/", "/admin/partners/new", "/admin/partners/museum",
@@ -156,3 +165,57 @@ def test_quarantine_pages_by_keyset_filters_by_reason_and_downloads_as_csv(app, 
     rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
     assert len(rows) == 7 and rows[0]["reason"] == 'invalid notice: "TICO", missing'
     assert rows[0]["raw"].endswith('<x>a,"b"\n0</x></record>')
+
+
+@pytest.fixture
+def redis_cache():
+    """A Redis (tests/redis_server.py) and a key prefix of this test's own, its keys deleted after."""
+    try:
+        with prefixed_redis("console") as url_and_prefix:
+            yield url_and_prefix
+    except RedisUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required under CI=true: {error}")
+        pytest.skip(str(error))
+
+
+def _museum_notices(refs: range) -> list:
+    return [validate_notice(get_base("joconde"), {"REF": f"000PE{n:06d}", "TICO": "Chapiteau", "DENO": ["chapiteau"],
+                                                  "PRODUCTEUR": "MUSEE"}, source="museum") for n in refs]
+
+
+def _counts_shown(client) -> tuple[int, int]:
+    """The museum's notices as the partners' table and the overview's table of sources show them."""
+    table = client.get("/admin/partners/").get_data(as_text=True)
+    row = re.search(r'<tr[^>]*>\s*<th scope="row"><a href="/admin/partners/museum">.*?</tr>', table, re.S).group(0)
+    overview = client.get("/admin/").get_data(as_text=True)
+    per_source = re.search(r'museum</a></th>\s*<td class="n">([\d ]+)</td>', overview).group(1)
+    return int(re.findall(r'<td class="n">(\d+)</td>', row)[0]), int(per_source.replace(" ", ""))
+
+
+def test_notice_counts_are_cached_until_a_write_on_any_node(database_url, tmp_path, redis_cache):
+    url, prefix = redis_cache
+    nodes = [console_app(database_url, tmp_path / name, cache_url=url, cache_key_prefix=prefix) for name in "ab"]
+    try:
+        db = nodes[0].extensions["pop"].db
+        with db.session() as session:
+            save_partner(session, parse_config("museum", "http://partner.invalid/oai", "pop", "joconde"))
+            write_notices(session, _museum_notices(range(2)))
+        first, second = (node.test_client() for node in nodes)
+        sign_in(first, create_token(nodes[0], "admin"))
+        sign_in(second, create_token(nodes[1], "watcher", "read"))
+        assert _counts_shown(first) == (2, 2)
+        # a row that no write path announced (the store version stays): both nodes answer from the shared cache
+        with db.session() as session:
+            now = utcnow()
+            session.execute(insert(NoticeRow).values(
+                base="joconde", ref="000PE999999", fields={}, producer="MUSEE", producer_slug="musee", source="museum",
+                content_hash="x", fields_hash="x", created=now, datestamp=now, deleted=False, rendered=True))
+        assert _counts_shown(first) == (2, 2) and _counts_shown(second) == (2, 2)
+        # a write through the write path on the other node bumps the version: every node counts again
+        with nodes[1].extensions["pop"].db.session() as session:
+            write_notices(session, _museum_notices(range(2, 3)))
+        assert _counts_shown(first) == (4, 4) and _counts_shown(second) == (4, 4)
+    finally:
+        for node in nodes:
+            node.extensions["pop"].db.dispose()
