@@ -3,8 +3,6 @@ outcome, the partner's announced list size while the run can resume, and its qua
 reason, in keyset pages), with the run's issues as a CSV download."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Iterator
 
@@ -13,7 +11,8 @@ from flask import Response, abort, render_template, request, stream_with_context
 from harvest.runner import Checkpoint
 from harvest.schedule import format_interval
 from harvest.urls import redact_url
-from store.console import issue_batches, issue_page, issue_reasons, owned_notices, recent_runs
+from store.console import issue_page, issue_reasons, owned_notices, recent_runs
+from store.issues_csv import issues_csv_chunks
 from store.partners import get_run
 
 from .. import pop
@@ -72,30 +71,15 @@ def run(name: str, run_id: int):
                                reasons=issue_reasons(db_session, run_id), announced=announced)
 
 
-def _csv_chunks(batches: Iterator[list[tuple]]) -> Iterator[str]:
-    """One chunk of CSV per batch of issues: each batch is written by one `writerows` (None is an empty cell)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # RFC 4180 quoting: reasons and XML hold commas, quotes and newlines
-    writer.writerow(["id", "identifier", "reason", "created", "raw"])
-    for batch in batches:
-        writer.writerows((issue_id, identifier, reason, f"{created.isoformat()}Z", raw)
-                         for issue_id, identifier, reason, created, raw in batch)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():  # no issue: the header alone
-        yield buffer.getvalue()
-
-
 @blueprint.get(f"/partners/<name>/runs/{RUN}/issues.csv")
 def issues_csv(name: str, run_id: int):
     reason = request.args.get("reason", "")
     with pop().db.session() as db_session:
         _run_or_404(db_session, name, run_id)  # a 404 before the response starts
 
-    def body() -> Iterator[str]:
+    def body() -> Iterator[bytes]:
         with pop().db.session() as db_session:
-            yield from _csv_chunks(issue_batches(db_session, run_id, reason=reason))
+            yield from issues_csv_chunks(db_session, run_id, reason=reason)
 
     filename = f"{name}-run-{run_id}-issues.csv"
     return Response(stream_with_context(body()), mimetype="text/csv",

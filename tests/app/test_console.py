@@ -19,6 +19,7 @@ from formats.bases import get_base
 from formats.notice import validate_notice
 from store.clock import utcnow
 from store.models import HarvestIssue, HarvestRun, NoticeRow
+from store.issues_csv import copy_rows, python_rows
 from store.notices import write_notices
 from store.partners import get_partner, save_partner
 from harvest.partner import parse_config
@@ -219,3 +220,24 @@ def test_notice_counts_are_cached_until_a_write_on_any_node(database_url, tmp_pa
     finally:
         for node in nodes:
             node.extensions["pop"].db.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_writes_the_issues_csv_byte_for_byte_as_python_does(app, museum):
+    """COPY on PostgreSQL, Python's csv module elsewhere: hostile cells give the same bytes either way."""
+    hostile = ['', 'a,b', 'say "hi"', 'line\nbreak', 'cr\ronly', 'crlf\r\nend', ' spaced ', '\\.', '"', ',', 'été ✓',
+               '<x a="1">\n\t</x>', None]
+    with app.extensions["pop"].db.session() as session:
+        run = session.query(HarvestRun).one()
+        for n, value in enumerate(hostile):
+            session.add(HarvestIssue(run_id=run.id, partner_id=run.partner_id, identifier=value, raw=value,
+                                     reason=value if value is not None else "no reason",
+                                     created=datetime(2026, 3, 1, 12, 30, n % 2, 250 * (n % 3))))
+        run_id = run.id
+    with app.extensions["pop"].db.session() as session:
+        for reason in ("", "a,b", 'say "hi"'):
+            written = b"".join(copy_rows(session, run_id, reason=reason))
+            assert written == b"".join(python_rows(session, run_id, reason=reason)), reason
+        assert written.count(b"\r\n") == 1  # one row; its cells quoted as Python quotes them
+        rows = list(csv.reader(io.StringIO(b"".join(copy_rows(session, run_id)).decode(), newline="")))
+    assert [row[2] for row in rows[7:]] == [value or "" for value in hostile[:-1]] + ["no reason"]  # after museum's 7
