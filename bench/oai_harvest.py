@@ -209,12 +209,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(target: str, chdir: Path, env: dict) -> tuple[subprocess.Popen, str]:
+def _start(target: str, chdir: Path, env: dict, stderr=None) -> tuple[subprocess.Popen, str]:
+    """One gunicorn worker serving `target`; its logs (one JSON line per OAI request) to `stderr` (default: ours)."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--chdir", str(chdir),
          "--timeout", "600", "--log-level", "warning", target],
-        env={**os.environ, **env}, start_new_session=True)
+        env={**os.environ, **env}, start_new_session=True, stderr=stderr)
     import requests
 
     for _ in range(200):
@@ -276,18 +277,21 @@ def _median_latency(session, url: str, params: dict, times: int = 5) -> float:
     return sorted(_page(session, url, params)[1] for _ in range(times))[times // 2]
 
 
-def harvest(url: str, prefix: str, budget: float | None, total_hint: int, sampler: RssSampler) -> dict:
+def harvest(url: str, prefix: str, budget: float | None, total_hint: int, sampler: RssSampler,
+            verb: str = "ListRecords") -> dict:
+    """Follow the resumption tokens of a ListRecords (or ListIdentifiers: `verb`) to the end or to `budget` s."""
     session = RawHttp(url)
-    params = {"verb": "ListRecords", "metadataPrefix": prefix}
+    params = {"verb": verb, "metadataPrefix": prefix}
+    item = b"<record>" if verb == "ListRecords" else b"<header"
     first_params, deep_params = dict(params), None
     records, pages, started = 0, 0, time.perf_counter()
     while params:
         body, _ = _page(session, url, params)
-        records += body.count(b"<record>")
+        records += body.count(item)
         pages += 1
         match = _TOKEN.search(body)
         token = match.group(1).decode() if match else ""
-        params = {"verb": "ListRecords", "resumptionToken": token} if token else None
+        params = {"verb": verb, "resumptionToken": token} if token else None
         if deep_params is None and records >= 0.9 * total_hint and params:
             deep_params = dict(params)
         if budget is not None and time.perf_counter() - started > budget:
