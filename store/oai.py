@@ -11,10 +11,13 @@ import hashlib
 import json
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable, Iterator
 
-from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_
-from sqlalchemy.engine import Engine
+from psycopg.rows import namedtuple_row
+from sqlalchemy import (BigInteger, DateTime, Integer, LargeBinary, and_, bindparam, case, func, literal,
+                        literal_column, null, or_, select, tuple_)
+from sqlalchemy.engine import Connection, Engine
 
 from formats.bases import BASES
 from formats.notice import LOCAL_SOURCE, Notice
@@ -37,6 +40,8 @@ _ORIGIN = (_N.source_identifier, _N.source_datestamp, _N.source_base_url, _N.sou
 _NO_ORIGIN = tuple(literal(None).label(column.name) for column in _ORIGIN)
 # The fields of a live notice whose renditions are not stored yet (else NULL: nothing more is read).
 _PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
+# A rendition as the UTF-8 bytes a response is made of (PostgreSQL, read in binary: see `_page_rows`)
+_XML_BYTES = func.convert_to(_R.xml, literal_column("'UTF8'"), type_=LargeBinary)
 
 
 def _provenance(row) -> Provenance | None:
@@ -136,30 +141,75 @@ class SqlRepository:
 
     def items(self, selection: Selection, after: tuple[datetime, int] | None, limit: int,
               with_metadata: bool) -> Iterator[Item]:
-        """Up to `limit` items after `after`, in (datestamp, id) order."""
-        base_query = self._filtered(
-            select(*_ITEM, (_R.xml if with_metadata else literal(None)).label("xml"), _PENDING,
-                   *(_ORIGIN if with_metadata else _NO_ORIGIN))
-            .select_from(self._joined(selection)), selection).order_by(_N.datestamp, _N.id)
+        """Up to `limit` items after `after`, in (datestamp, id) order. A page is read whole and its connection
+        returned before the first item is sent on."""
+        after = after or (datetime.min, -1)
         while limit > 0:
-            query = base_query
-            if after is not None:
-                query = query.where(tuple_(_N.datestamp, _N.id) > tuple_(literal(after[0]), literal(after[1])))
-            requested, read = limit, 0
+            requested = limit
+            values = {"after_datestamp": after[0], "after_id": after[1], "page_limit": requested}
             with self._connect() as connection:
-                for row in connection.execute(query.limit(requested)):
-                    read, after = read + 1, (row.datestamp, row.id)
-                    item = _item(row, selection.prefix, with_metadata, self.renderers)
-                    if item is not None:  # a backlog notice not eligible to the format is skipped …
-                        limit -= 1
-                        yield item
-            if read < requested:  # … and replaced by the next one, unless the list has ended
+                rows = _page_rows(connection, selection, with_metadata, values)
+            for row in rows:
+                if not row.listed:  # not in this format (not eligible to it)
+                    continue
+                item = _item(row, selection.prefix, with_metadata, self.renderers)
+                if item is not None:  # a backlog notice not eligible to the format is skipped …
+                    limit -= 1
+                    yield item
+            if len(rows) < requested:  # … and replaced by the next one, unless the list has ended
                 return
+            after = (rows[-1].datestamp, rows[-1].id)
 
     def count(self, selection: Selection) -> int:
         query = self._filtered(select(func.count()).select_from(self._joined(selection)), selection)
         with self.engine.connect() as connection:
             return connection.execute(query).scalar_one()
+
+
+# What changes from one page of a list to the next: the keyset position and how many notices to read.
+_AFTER = tuple_(_N.datestamp, _N.id) > tuple_(bindparam("after_datestamp", type_=DateTime(), required=False),
+                                              bindparam("after_id", type_=BigInteger(), required=False))
+_PAGE_LIMIT = bindparam("page_limit", type_=Integer(), required=False)
+
+
+@lru_cache(maxsize=64)
+def _page_statement(selection: Selection, with_metadata: bool, postgresql: bool):
+    """The statement of a list's pages: the next notices of the selection (in the format's list or not), then
+    their rendition in the format. Built once per list: its selection, `until` frozen, is the same on every
+    page. The LIMIT is on the notice index scan alone: joined first, PostgreSQL plans a page as a parallel
+    scan whose workers cost more than the page (22 ms against 9 ms for 1,000 oai_dc records)."""
+    page = (select(*_ITEM, _N.rendered, _PENDING, *(_ORIGIN if with_metadata else _NO_ORIGIN))
+            .where(*conditions(oai_selection(selection)), _AFTER)
+            .order_by(_N.datestamp, _N.id).limit(_PAGE_LIMIT).subquery("page"))
+    p = page.c
+    # A notice is in a format's lists when it has a rendition in it, or is a tombstone, or waits in the
+    # rendering backlog (then `_item` renders it, and drops it if it is not eligible to the format).
+    listed = or_(_R.notice_id.is_not(None), p.deleted, ~p.rendered).label("listed")
+    xml = (_XML_BYTES if postgresql else _R.xml) if with_metadata else literal(None)
+    return (select(*(p[column.name] for column in _ITEM), xml.label("xml"), p.pending,
+                   *(p[column.name] for column in _ORIGIN), listed)
+            .select_from(page.outerjoin(Rendition.__table__, and_(_R.notice_id == p.id, _R.format == selection.prefix)))
+            .order_by(p.datestamp, p.id))
+
+
+@lru_cache(maxsize=64)
+def _compiled_page(selection: Selection, with_metadata: bool, dialect) -> tuple[str, dict]:
+    compiled = _page_statement(selection, with_metadata, True).compile(
+        dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return compiled.string, compiled.params
+
+
+def _page_rows(connection: Connection, selection: Selection, with_metadata: bool, values: dict) -> list:
+    """One page's rows. On PostgreSQL, read by psycopg itself in the binary format: a rendition selected as
+    UTF-8 `bytea` then arrives as the bytes the response is written with (read as text, it is decoded to a
+    str only to be encoded back: ~5 µs a record, a fifth of what a ListRecords page cost); the statement
+    text is the same on every page, so psycopg prepares it and PostgreSQL plans it once."""
+    if connection.dialect.name != "postgresql":
+        return connection.execute(_page_statement(selection, with_metadata, False), values).all()
+    sql, params = _compiled_page(selection, with_metadata, connection.dialect)
+    with connection.connection.driver_connection.cursor(binary=True, row_factory=namedtuple_row) as cursor:
+        cursor.execute(sql, {**params, **values})
+        return cursor.fetchall()
 
 
 class CachedRepository(SqlRepository):

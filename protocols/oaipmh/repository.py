@@ -26,7 +26,8 @@ class Provenance:
 @dataclass(frozen=True)
 class Item:
     """A notice as OAI-PMH sees it: header data, its stored rendition in one format (None when deleted or
-    when only the header was asked for), and for a harvested notice read with its metadata, its provenance."""
+    when only the header was asked for; text, or the UTF-8 bytes it is stored as, which the writer copies),
+    and for a harvested notice read with its metadata, its provenance."""
 
     id: int
     base: str
@@ -35,7 +36,7 @@ class Item:
     deleted: bool
     producer_slug: str
     source: str
-    metadata: str | None = None
+    metadata: str | bytes | None = None
     provenance: Provenance | None = None
 
 

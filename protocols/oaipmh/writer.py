@@ -18,27 +18,29 @@ _HEAD = (
     f'<OAI-PMH xmlns="{OAI_NAMESPACE}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     f'xsi:schemaLocation="{OAI_NAMESPACE} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd">'
 )
-_TAIL = "</OAI-PMH>\n"
+_TAIL = b"</OAI-PMH>\n"
 
 
 def envelope(response_date: datetime, base_url: str, verb: str | None, arguments: Mapping[str, str],
-             body: Iterable[str]) -> Iterator[bytes]:
-    """The whole response: responseDate, request (echoing `arguments`), then the verb's body, in chunks."""
+             body: Iterable[str | bytes]) -> Iterator[bytes]:
+    """The whole response: responseDate, request (echoing `arguments`), then the verb's body, in chunks of about
+    32 KB. Parts of the body are text, or bytes already (list records built around stored UTF-8 renditions)."""
     attributes = "".join(f" {key}={quoteattr(value)}" for key, value in arguments.items())
     if verb:
         attributes = f" verb={quoteattr(verb)}{attributes}"
     yield (f"{_HEAD}<responseDate>{format_datestamp(response_date)}</responseDate>"
            f"<request{attributes}>{escape(base_url)}</request>").encode()
-    chunk: list[str] = []
+    chunk: list[bytes] = []
     size = 0
     for part in body:
-        chunk.append(part)
-        size += len(part)
+        data = part.encode() if type(part) is str else part
+        chunk.append(data)
+        size += len(data)
         if size >= 32_768:
-            yield "".join(chunk).encode()
+            yield b"".join(chunk)
             chunk, size = [], 0
     chunk.append(_TAIL)
-    yield "".join(chunk).encode()
+    yield b"".join(chunk)
 
 
 def error(code: str, message: str) -> str:
@@ -61,11 +63,15 @@ def header(identifier: str, datestamp: datetime, set_specs: Iterable[str], delet
             f"<datestamp>{format_datestamp(datestamp)}</datestamp>{specs}</header>")
 
 
-def record(header_xml: str, metadata: str | None, provenance: Provenance | None = None) -> str:
+def record(header_xml: str, metadata: str | bytes | None, provenance: Provenance | None = None) -> str | bytes:
+    """A record: text, or bytes around a rendition given as its UTF-8 bytes (copied, never decoded)."""
     if metadata is None:
         return f"<record>{header_xml}</record>"
     about = "" if provenance is None else (
         f"<about><provenance {_PROVENANCE_DECLARATION}>{_origin(provenance)}</provenance></about>")
+    if type(metadata) is bytes:
+        return b"".join((b"<record>", header_xml.encode(), b"<metadata>", metadata, b"</metadata>",
+                         f"{about}</record>".encode()))
     return f"<record>{header_xml}<metadata>{metadata}</metadata>{about}</record>"
 
 
