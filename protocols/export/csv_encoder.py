@@ -14,7 +14,7 @@ from typing import Sequence
 
 from formats.tabular import row_encoder
 
-from .layout import DELETED_MARKER, ExportedNotice, Layout
+from .layout import DELETED_MARKER, ExportedNotice, Layout, shared_cells
 
 BOM = "\ufeff"
 
@@ -55,15 +55,17 @@ class CsvEncoder:
         prefix = (BOM if self.bom else "") + (f"sep={self.delimiter}\r\n" if self.delimiter != "," else "")
         return (prefix + self._sink.take()).encode("utf-8")
 
-    def _cells(self, notice: ExportedNotice) -> list[str]:
+    def _cells(self, notice: ExportedNotice, cells: list[str] | None = None) -> list[str]:
+        """The row's cells; `cells`: the notice's, already encoded (a shared list: not modified here)."""
         if notice.deleted:
             cells = [""] * self._width
             cells[self._ref_index] = notice.ref
             cells[-1] = "true"
             return cells
-        cells = self._encode(notice.fields)
+        if cells is None:
+            cells = self._encode(notice.fields)
         if self.layout.include_deleted:
-            cells.append("")
+            cells = cells + [""]
         return cells
 
     def _line(self, cells: list[str]) -> str:
@@ -73,15 +75,20 @@ class CsvEncoder:
             return '""'
         if '"' not in line and "\r" not in line and "\n" not in line and line.count(delimiter) == len(cells) - 1:
             return line
+        quoted = list(cells)  # `cells` may be shared with another encoder (`shared_cells`): left as it is
         for position in compress(range(len(cells)), map(self._needs_quotes, cells)):
-            cells[position] = '"' + cells[position].replace('"', '""') + '"'
-        return delimiter.join(cells)
+            quoted[position] = '"' + cells[position].replace('"', '""') + '"'
+        return delimiter.join(quoted)
 
     def row(self, notice: ExportedNotice) -> bytes:
         return self.rows([notice])
 
     def rows(self, notices: Sequence[ExportedNotice]) -> bytes:
         line, cells = self._line, self._cells
+        shared = shared_cells(notices, self.layout, self._encode)  # a snapshot build's batch: GeoJSON's too
+        if shared is not None:
+            return "".join([line(cells(notice, encoded)) + "\r\n"
+                            for notice, encoded in zip(notices, shared)]).encode("utf-8")
         return "".join([line(cells(notice)) + "\r\n" for notice in notices]).encode("utf-8")
 
     def tail(self) -> bytes:

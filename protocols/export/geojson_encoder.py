@@ -9,7 +9,8 @@
   never reaches the store: `formats.notice.normalize` drops it); `features` and `left_out` count both.
 - With `deleted=include`, a tombstone is a feature with a null geometry and `{"REF", "_deleted": true}`.
 - Streamed with flat memory: `{"type":"FeatureCollection","features":[`, one feature per line separated by
-  commas, `]}`.
+  commas, `]}`. In a snapshot build the properties are the cells the CSV encoder made of the same batch
+  (`layout.shared_cells`), not encoded twice.
 Only bases with a place field have a GeoJSON export (`located`). `BoundingBox` is the `bbox` filter of a live
 stream (RFC 7946 §5: west, south, east, north; west > east crosses the antimeridian).
 """
@@ -24,7 +25,7 @@ import orjson
 from formats.bases import Base
 from formats.tabular import row_encoder
 
-from .layout import DELETED_MARKER, ExportedNotice, Layout
+from .layout import DELETED_MARKER, ExportedNotice, Layout, shared_cells
 
 POINT = "POP_COORDONNEES"
 POLYGON = "POP_COORDINATES_POLYGON"
@@ -38,7 +39,10 @@ def located(base: Base) -> bool:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool) and value == value  # NaN is no coordinate
+    kind = value.__class__
+    if kind is float or kind is int:  # what JSON gives: no look through the numeric tower
+        return value == value  # NaN is no coordinate
+    return isinstance(value, Real) and not isinstance(value, bool) and value == value
 
 
 def _position(value: Any) -> bool:
@@ -58,14 +62,14 @@ def _polygon(value: Any) -> bool:
 def geometry(fields: Mapping[str, Any]) -> dict | None:
     """The GeoJSON geometry of a notice's fields: its valid polygon, else its point, else None."""
     shape = fields.get(POLYGON)
-    if isinstance(shape, Mapping):
+    if shape is not None and (shape.__class__ is dict or isinstance(shape, Mapping)):  # dict: no ABC check
         kind, coordinates = shape.get("type"), shape.get("coordinates")
         if (kind == "Polygon" and _polygon(coordinates)) or (
                 kind == "MultiPolygon" and isinstance(coordinates, list) and coordinates
                 and all(map(_polygon, coordinates))):
             return {"type": kind, "coordinates": coordinates}
     point = fields.get(POINT)
-    if isinstance(point, Mapping):
+    if point is not None and (point.__class__ is dict or isinstance(point, Mapping)):
         lat, lon = point.get("lat"), point.get("lon")
         if _number(lat) and _number(lon) and (lat or lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
             return {"type": "Point", "coordinates": [lon, lat]}
@@ -121,21 +125,26 @@ class GeoJsonEncoder:
     def head(self) -> bytes:
         return b'{"type":"FeatureCollection","features":['
 
-    def _feature(self, notice: ExportedNotice) -> bytes | None:
+    def _feature(self, notice: ExportedNotice, cells: list[str] | None = None) -> bytes | None:
+        """The feature of a notice (None: it has no place); `cells`: its CSV cells, already encoded."""
         if notice.deleted:
             return orjson.dumps({"type": "Feature", "id": notice.ref, "geometry": None,
                                  "properties": {"REF": notice.ref, DELETED_MARKER: True}})
         shape = geometry(notice.fields)
         if shape is None:
             return None
-        properties = {code: cell for code, cell in zip(self._columns, self._encode(notice.fields)) if cell}
+        if cells is None:
+            cells = self._encode(notice.fields)
+        properties = {code: cell for code, cell in zip(self._columns, cells) if cell}
         return orjson.dumps({"type": "Feature", "id": notice.ref, "geometry": shape, "properties": properties})
 
     def row(self, notice: ExportedNotice) -> bytes:
         return self.rows([notice])
 
     def rows(self, notices: Sequence[ExportedNotice]) -> bytes:
-        features = [feature for feature in map(self._feature, notices) if feature is not None]
+        shared = shared_cells(notices, self.layout, self._encode)  # a snapshot build's: the CSV's cells
+        features = [feature for feature in (map(self._feature, notices, shared) if shared is not None
+                                            else map(self._feature, notices)) if feature is not None]
         self.left_out += len(notices) - len(features)
         self.features += len(features)
         if not features:

@@ -8,7 +8,7 @@ tombstones included, a deleted notice is a row carrying only its REF and the mar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from formats.bases import Base
 from formats.notice import public_view
@@ -53,6 +53,33 @@ class Layout:
         if self.is_full:
             return view
         return {code: view[code] for code in self.columns if code in view}
+
+
+class SharedBatch(list):
+    """Notices that several encoders of one snapshot build encode in turn: what one derives from them and
+    another needs too (the CSV cells, which are also GeoJSON's properties) is computed once (`shared_cells`).
+    Values kept here are shared: encoders must not modify them."""
+
+    __slots__ = ("derived",)
+
+    def __init__(self, notices: Sequence[ExportedNotice]):
+        super().__init__(notices)
+        self.derived: dict[Any, Any] = {}
+
+
+def shared_cells(notices: Sequence[ExportedNotice], layout: "Layout",
+                 encode: Callable[[Mapping[str, Any]], list[str]]) -> list[list[str] | None] | None:
+    """The cells `encode` (`formats.tabular.row_encoder(layout.base, layout.columns)`) makes of each notice of
+    a `SharedBatch` (None for a tombstone), computed by the first encoder that asks; None for other batches.
+    Read-only lists."""
+    derived = getattr(notices, "derived", None)
+    if derived is None:
+        return None
+    key = ("cells", layout.base.name, layout.columns)
+    cells = derived.get(key)
+    if cells is None:
+        cells = derived[key] = [None if notice.deleted else encode(notice.fields) for notice in notices]
+    return cells
 
 
 class Encoder(Protocol):

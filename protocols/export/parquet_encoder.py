@@ -11,7 +11,11 @@ Column types come from the field dictionary (`formats.bases.Field`):
 Each column carries the field's French label in its metadata (`label`), the schema the base's name (`base`).
 
 Parquet is written front to back (row groups, then the footer), so it streams like the text formats: rows are
-converted to Arrow per batch (compact memory) and written as one row group every `ROW_GROUP_ROWS` notices;
+converted to Arrow per batch (compact memory) and written as one row group every `ROW_GROUP_ROWS` notices.
+A batch is converted by Arrow itself: the notices' field dicts as one struct array of the typed (non-object)
+columns, which Arrow's C++ reads key by key (fields outside the columns ignored), the object columns made JSON
+text beside it; a batch Arrow refuses (a value of another kind than its column's: validation makes it rare) is
+converted notice by notice, value by value (`_batch`), to the same columns;
 `rows()` returns the bytes written since the last call (often none), `tail()` the last row group and the
 footer. Memory stays flat at any size: one row group at most. Compression: zstd, per column page.
 """
@@ -107,6 +111,11 @@ class ParquetEncoder:
         self._lists = {code: position for code, (position, _) in self._plan.items()
                        if field_map[code].kind == "string" and field_map[code].multi}
         self._ref = layout.columns.index("REF")
+        # the fast conversion: the typed columns as one struct, the object columns (JSON text) apart
+        self._typed = pa.struct([field for field in self.schema if field.name in field_map
+                                 and field_map[field.name].kind != "object"])
+        self._objects = [field.name for field in self.schema if field.name in field_map
+                         and field_map[field.name].kind == "object"]
         self._rows: list[ExportedNotice] = []  # converted to Arrow CONVERT_ROWS at a time (fewer, longer arrays)
         self._sink = _Drain()
         self._writer: pq.ParquetWriter | None = None
@@ -116,6 +125,19 @@ class ParquetEncoder:
     def head(self) -> bytes:
         self._writer = pq.ParquetWriter(self._sink, self.schema, compression=COMPRESSION)
         return self._sink.take()
+
+    def _fast_batch(self, notices: Sequence[ExportedNotice]) -> pa.RecordBatch:
+        """`_batch`'s columns, converted by Arrow (see the module's docstring); ArrowInvalid or ArrowTypeError
+        for a batch holding a value of another kind than its column's."""
+        records = [{"REF": notice.ref} if notice.deleted else notice.fields for notice in notices]
+        typed = dict(zip(self._typed.names, pa.array(records, type=self._typed).flatten()))
+        for code in self._objects:
+            typed[code] = pa.array([None if (value := record.get(code)) is None else json_text(value)
+                                    for record in records], type=pa.string())
+        arrays = [typed[code] for code in self.layout.columns]
+        if self.layout.include_deleted:
+            arrays.append(pa.array([notice.deleted for notice in notices], type=pa.bool_()))
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
     def _batch(self, notices: Sequence[ExportedNotice]) -> pa.RecordBatch:
         width = len(self.layout.columns)
@@ -156,7 +178,11 @@ class ParquetEncoder:
 
     def _convert(self) -> None:
         if self._rows:
-            self._pending.append(self._batch(self._rows))
+            try:
+                batch = self._fast_batch(self._rows)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value of another kind: converted one by one
+                batch = self._batch(self._rows)
+            self._pending.append(batch)
             self._pending_rows += len(self._rows)
             self._rows = []
 

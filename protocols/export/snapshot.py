@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from .layout import Encoder, ExportedNotice
+from .layout import Encoder, ExportedNotice, SharedBatch
 from .writers import batches, get_export_format
 
 MANIFEST = "manifest.json"
@@ -165,7 +165,7 @@ def write_snapshots(
             outputs[fmt] = output = _Output(directory, export_format.filename(base), encoder, level,
                                             twin=export_format.gzip_twin)
             output.add(encoder.head())
-        for batch in batches(notices):
+        for batch in map(SharedBatch, batches(notices)):  # what several encoders derive, derived once
             records += len(batch)
             for output in outputs.values():
                 output.add(output.encoder.rows(batch))
