@@ -242,12 +242,55 @@ def _date(profile: Profile, fields: Mapping[str, Any]) -> tuple[DateRange | None
         parsed = parse_bounds(display or "", low if isinstance(low, str) else None,
                               high if isinstance(high, str) else None)
         return parsed, display or (parsed.display if parsed else None)
-    for code in reversed(profile.dates):  # the most precise field is listed last (MILL after PERI)
-        values = _values(fields, code)
-        parsed = parse_date(values) if values else None
-        if parsed is not None:
-            return DateRange(display or parsed.display, parsed.earliest, parsed.latest), display
+    years = _years(profile, fields)
+    if years is not None:  # then some date field has a value: `display` is not empty
+        return DateRange(display or "", *years), display
     return None, display
+
+
+def _years(profile: Profile, fields: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The bounds of the first date field that parses, the most precise first (it is listed last: MILL after
+    PERI). Without `date_bounds` (see `_date`)."""
+    for code in reversed(profile.dates):
+        value = fields.get(code)
+        if value.__class__ is str:
+            years = _parsed(value)
+        elif value.__class__ is list:
+            try:
+                years = _parsed(tuple(value))
+            except TypeError:  # an unhashable item (not a text: parse_date skips it)
+                years = _parsed(tuple(item for item in value if isinstance(item, str)))
+        else:
+            continue
+        if years is not None:
+            return years
+    return None
+
+
+@lru_cache(maxsize=16384)  # the same dates come back notice after notice ("15e siècle", ("1850", "1860"))
+def _parsed(value: str | tuple) -> tuple[int, int] | None:
+    parsed = parse_date(value)  # what `_values` trims and drops, parse_date does too: the same bounds
+    return (parsed.earliest, parsed.latest) if parsed is not None else None
+
+
+def object_years(base: str, fields: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The earliest and latest years a notice's object dates from, as LIDO's eventDate and EDM's TimeSpan give
+    them (None: its base has no dates, or none of its date fields parses). `fields`: its published fields."""
+    profile = PROFILES.get(base)
+    if profile is None or not profile.dates:
+        return None
+    if profile.date_bounds:
+        date = _date(profile, fields)[0]
+        return (date.earliest, date.latest) if date is not None else None
+    return _years(profile, fields)
+
+
+def dated_fields(base: str) -> tuple[str, ...]:
+    """The fields `object_years` reads for a base (none: the base has no dates)."""
+    profile = PROFILES.get(base)
+    if profile is None or not profile.dates:
+        return ()
+    return profile.dates + (profile.date_bounds or ())
 
 
 def _coordinates(fields: Mapping[str, Any]) -> tuple[float, float] | None:

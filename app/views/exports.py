@@ -104,6 +104,15 @@ def _licences(sources: list[tuple[str, str | None, int]]) -> list[dict]:
     return licences
 
 
+def _coverage(built: dict, base: str) -> dict | None:
+    """The years the base's objects date from, as its latest build read them (None: unknown, or not built)."""
+    rows = [row for (name, _), row in built.items() if name == base and row.coverage_start is not None]
+    if not rows:
+        return None
+    latest = max(rows, key=lambda row: row.generated_at)
+    return {"start": latest.coverage_start, "end": latest.coverage_end}
+
+
 def _published(db: Database) -> tuple[dict, dict]:
     with db.session() as session:
         return published_sources(session), snapshots(session)
@@ -136,6 +145,7 @@ def catalog() -> dict:
         entries.append({"base": base.name, "title": base.title, "label": base.label,
                         "description": base.description, "records": counts.get(base.name, 0),
                         "fields_url": f"{base_url}/exports/{base.name}/fields",
+                        "temporal": _coverage(built, base.name),
                         "licences": _licences(sources.get(base.name, [])), "downloads": downloads})
     return {"licence": LICENCE, "documentation": f"{base_url}/exports/", "bases": entries}
 

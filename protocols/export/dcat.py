@@ -5,7 +5,10 @@ and the European data portal read to list POP's datasets.
   the catalog itself, language French, last modified);
 - each base is a `dcat:Dataset` (French title and description, keywords, the EU theme EDUC, last datestamp
   of the base as `dct:modified`, contact point, landing page: its field dictionary, identifier, update
-  frequency);
+  frequency, and its temporal coverage where known: `dct:temporal`, a `dct:PeriodOfTime` whose
+  `dcat:startDate` and `dcat:endDate` are the earliest and latest years the base's objects date from, as its
+  latest snapshot build read them — `protocols/export/coverage.py`; none for the bases without object dates,
+  Museo and Autor, nor before a build);
 - each snapshot file (and each `.gz` twin) is a `dcat:Distribution`: download URL, IANA media type, EU file
   type, `dcat:byteSize`, sha256 as `spdx:checksum`, the licence of what it holds — the Licence Ouverte only
   when every notice of the base is POP's own; a partner's single licence when it alone fills the base;
@@ -101,6 +104,20 @@ def _distribution(graph: Graph, node: URIRef, *, url: str, fmt: str, title: str,
         graph.add((node, DCTERMS.rights, rights))
 
 
+def gyear(year: int) -> Literal:
+    """A year as xsd:gYear: four digits at least, a minus sign before the years BC (`-0400`)."""
+    return Literal(("-" if year < 0 else "") + f"{abs(year):04d}", datatype=XSD.gYear)
+
+
+def _temporal(graph: Graph, dataset: URIRef, node: URIRef, years: Mapping[str, int]) -> None:
+    """The dataset's `dct:temporal`: a `dct:PeriodOfTime` from the earliest to the latest year its objects
+    date from (DCAT-AP's `dcat:startDate`/`dcat:endDate`, as years)."""
+    graph.add((dataset, DCTERMS.temporal, node))
+    graph.add((node, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((node, DCAT.startDate, gyear(years["start"])))
+    graph.add((node, DCAT.endDate, gyear(years["end"])))
+
+
 def catalog_graph(entries: Iterable[Mapping[str, Any]], *, base_url: str, title: str, contact_email: str,
                   catalog_licence: str, modified: Mapping[str, datetime | None]) -> Graph:
     """The DCAT-AP graph of the service: `entries` are the export catalog's bases (downloads, licences per
@@ -163,6 +180,8 @@ def catalog_graph(entries: Iterable[Mapping[str, Any]], *, base_url: str, title:
         if modified.get(name):
             graph.add((dataset, DCTERMS.modified, Literal(modified[name].replace(microsecond=0).isoformat(),
                                                           datatype=XSD.dateTime)))
+        if entry.get("temporal"):
+            _temporal(graph, dataset, URIRef(f"{base_url}/catalog#{name}-temporal"), entry["temporal"])
         licence, rights = _rights(graph, entry.get("licences") or [])
         for download in entry["downloads"]:
             fmt = download["format"]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from formats.bases import get_base
+from protocols.export.coverage import Coverage, CoverageGatherer
 from protocols.export.query import ExportQuery
 from protocols.export.snapshot import SnapshotFile, build_lock, sweep_temporary, write_manifest, write_snapshots
 from protocols.export.layout import Layout
@@ -64,7 +65,8 @@ def snapshot(session: Session, base: str, fmt: str) -> ExportSnapshot | None:
 
 
 def save_snapshot(
-    session: Session, written: SnapshotFile, *, state: BaseState, generated_at: datetime, state_version: int
+    session: Session, written: SnapshotFile, *, state: BaseState, generated_at: datetime, state_version: int,
+    coverage: Coverage | None = None,
 ) -> ExportSnapshot:
     row = snapshot(session, written.base, written.format) or ExportSnapshot(base=written.base, format=written.format)
     row.path = written.path
@@ -78,6 +80,8 @@ def save_snapshot(
     row.high_water = state.high_water
     row.state_version = state_version
     row.fingerprint = state.fingerprint
+    row.coverage_start = coverage.start if coverage else None
+    row.coverage_end = coverage.end if coverage else None
     session.add(row)
     return row
 
@@ -127,14 +131,16 @@ def _build_base(db: Database, directory: Path, name: str, *, force: bool,
             return BuildResult(name, False, state.records)
         generated_at = utcnow()
         layout = Layout.full(base)
-        rows = iter_export_rows(session, ExportQuery(base=base, format="csv"))
+        coverage = CoverageGatherer(base, until_year=generated_at.year)  # the years of the notices it reads
+        rows = coverage.notices(iter_export_rows(session, ExportQuery(base=base, format="csv")))
         if progress:
             rows = _counting(rows, progress)
         encoders = {fmt.name: fmt.make_encoder(layout) for fmt in formats_of(base)}
         written = write_snapshots(directory, name, encoders, rows)
         # Files first, then their rows (committed when the session ends): the rows describe files that exist.
         for snapshot_file in written.values():
-            save_snapshot(session, snapshot_file, state=state, generated_at=generated_at, state_version=version)
+            save_snapshot(session, snapshot_file, state=state, generated_at=generated_at, state_version=version,
+                          coverage=coverage.coverage)
     return BuildResult(name, True, state.records)
 
 

@@ -32,6 +32,9 @@ class ExportSnapshot(Model):
     path: Mapped[str] = mapped_column(String(1024))
     records: Mapped[int] = mapped_column(BigInteger)  # notices the build read
     left_out: Mapped[int] = mapped_column(BigInteger, server_default="0")  # of them, not in the file (GeoJSON)
+    # the years the base's objects date from, read by the build (protocols/export/coverage.py); None: unknown
+    coverage_start: Mapped[int | None] = mapped_column(Integer)
+    coverage_end: Mapped[int | None] = mapped_column(Integer)
     bytes: Mapped[int] = mapped_column(BigInteger)
     gzip_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))

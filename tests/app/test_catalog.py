@@ -8,15 +8,16 @@ import hashlib
 import pytest
 import requests
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from app.cli import cli
 from formats.bases import BASES
-from protocols.export.dcat import SPDX
+from formats.profiles import object_years
+from protocols.export.dcat import SPDX, gyear
 from protocols.export.writers import formats_of
 from formats.bases import get_base
 
-from .export_helpers import stock
+from .export_helpers import published, stock
 from ..shared import schema
 
 
@@ -42,6 +43,36 @@ def test_catalog_is_negotiated_and_has_explicit_files(client):
     assert client.get("/catalog", headers={"Accept": "image/png"}).status_code == 406
     for page in ("/", "/exports/"):
         assert 'rel="alternate" type="text/turtle" href="' in client.get(page, headers={"Accept": "text/html"}).text
+
+
+def test_each_dataset_covers_the_years_its_objects_date_from(built, db, client):
+    graph = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    listed = {entry["base"]: entry["temporal"] for entry in client.get("/exports/catalog.json").json["bases"]}
+    covered = 0
+    for name in BASES:
+        dataset = URIRef(f"http://testserver/catalog#{name}")
+        dates = [years for notice in published(db, name) if (years := object_years(name, notice)) is not None]
+        period = graph.value(dataset, DCTERMS.temporal)
+        if not dates:  # Museo, Autor: no object dates
+            assert period is None and listed[name] is None, name
+            continue
+        assert (period, RDF.type, DCTERMS.PeriodOfTime) in graph
+        start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
+        assert start.datatype == end.datatype == XSD.gYear
+        expected = (min(d[0] for d in dates), max(d[1] for d in dates))
+        assert (int(start), int(end)) == expected == (listed[name]["start"], listed[name]["end"]), name
+        covered += 1
+    assert covered >= 4
+
+
+def test_no_temporal_coverage_is_claimed_before_a_build(db, client):
+    stock(db)  # the years are read by the build: until then, not known
+    graph = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    assert not list(graph.subjects(RDF.type, DCTERMS.PeriodOfTime))
+
+
+def test_years_are_xsd_gyears_with_bc_as_negative():
+    assert [str(gyear(year)) for year in (1875, 950, -400, -3500)] == ["1875", "0950", "-0400", "-3500"]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
