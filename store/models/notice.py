@@ -19,6 +19,9 @@ class NoticeRow(Model):
         Index("ix_notice_base_datestamp_id", "base", "datestamp", "id"),
         Index("ix_notice_base_producer_datestamp_id", "base", "producer_slug", "datestamp", "id"),
         Index("ix_notice_source_datestamp_id", "source", "datestamp", "id"),
+        # The console's grouped count of notices per base and source (store/console.notice_counts) reads it, not
+        # the table: ~1 MB for 200,000 notices (migration 0014)
+        Index("ix_notice_base_source_deleted", "base", "source", "deleted"),
         # The rendering backlog: notices written without their renditions (harvests), small by design.
         Index("ix_notice_unrendered", "id", postgresql_where=text("NOT rendered"), sqlite_where=text("NOT rendered")),
     )
