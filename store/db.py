@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formats.registry import RENDERERS, Renderers, RenderOptions
 
+from .pool import RECYCLE, ping_when_idle
 from .replicas import ReplicaSet
 
 T = TypeVar("T")
@@ -36,8 +37,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.close()
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    # No pre-ping (a round trip per checkout): idle connections are pinged, old ones replaced (store/pool.py)
+    kwargs.setdefault("pool_recycle", RECYCLE)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_when_idle(engine)
+    return engine
 
 
 class Database:

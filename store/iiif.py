@@ -28,6 +28,7 @@ from harvest.image_probe import MEASURED
 from protocols.iiif.manifest import Site, build_manifest
 
 from .db import Database
+from .driver import fetch
 from .images import measured_images
 from .models import ImageRow, NoticeRow
 
@@ -123,18 +124,25 @@ def _facts(rows: Iterable[Row]) -> Facts:
     return tuple(sorted((r.url, r.media_type, r.width, r.height) for r in rows if r.url is not None))
 
 
-def notice_manifest(connection: Connection, base: str, ref: str, site: Site,
+def notice_manifest(engine: Engine, base: str, ref: str, site: Site,
                     cache: ManifestCache | None = None) -> ManifestAnswer | None:
-    """The manifest of a live notice (None: no such notice); see the module for what is read."""
+    """The manifest of a live notice (None: no such notice); see the module for what is read. `engine`: the
+    reading engine (`reader`)."""
     key = (base, ref)
     entry = cache.get(key) if cache is not None else None
     if entry is not None:
-        rows = connection.execute(_check(len(entry.urls)), {"base": base, "ref": ref,
-                                                            **{f"u{n}": url for n, url in enumerate(entry.urls)}}).all()
+        rows = fetch(engine, _check(len(entry.urls)), {"base": base, "ref": ref,
+                                                       **{f"u{n}": url for n, url in enumerate(entry.urls)}})
         if not rows:
             return None
         if tuple(rows[0][:5]) == entry.version and _facts(rows) == entry.facts:
             return entry.answer
+    with engine.connect() as connection:
+        return _build(connection, base, ref, site, cache)
+
+
+def _build(connection: Connection, base: str, ref: str, site: Site,
+           cache: ManifestCache | None) -> ManifestAnswer | None:
     row = connection.execute(_NOTICE, {"base": base, "ref": ref}).first()
     if row is None:
         return None
@@ -150,7 +158,7 @@ def notice_manifest(connection: Connection, base: str, ref: str, site: Site,
         answer = ManifestAnswer(body, hashlib.sha256(body).hexdigest()[:32], manifest.left_out)
     if cache is not None:
         facts = tuple(sorted((m.url, m.media_type, m.width, m.height) for m in measured.values()))
-        cache.put(key, _Entry(tuple(row[:5]), urls, facts, answer))
+        cache.put((base, ref), _Entry(tuple(row[:5]), urls, facts, answer))
     return answer
 
 

@@ -27,6 +27,7 @@ from protocols.oaipmh.dates import format_datestamp
 from protocols.oaipmh.repository import ProducerSet, Provenance, SetTally
 
 from .cache import cached
+from .driver import fetch
 from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
 from .selection import ANY_PARTNER, NoticeSelection, conditions
@@ -42,6 +43,14 @@ _NO_ORIGIN = tuple(literal(None).label(column.name) for column in _ORIGIN)
 _PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
 # A rendition as the UTF-8 bytes a response is made of (PostgreSQL, read in binary: see `_page_rows`)
 _XML_BYTES = func.convert_to(_R.xml, literal_column("'UTF8'"), type_=LargeBinary)
+
+
+# GetRecord's one statement (by the unique (base, ref) index, its rendition by primary key), built once: a
+# statement made per request costs more CPU than its round trip (its cache key alone is computed each time).
+_ONE = (_N.base == bindparam("base"), _N.ref == bindparam("ref"))
+_GET_RECORD = select(*_ITEM, _R.xml, _PENDING, *_ORIGIN).select_from(NoticeRow.__table__.outerjoin(
+    Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == bindparam("prefix")))).where(*_ONE)
+_GET_HEADER = select(*_ITEM, literal(None).label("xml"), literal(None).label("pending"), *_NO_ORIGIN).where(*_ONE)
 
 
 def _provenance(row) -> Provenance | None:
@@ -118,13 +127,11 @@ class SqlRepository:
         )
 
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
-        query = select(*_ITEM, literal(None).label("xml"), literal(None).label("pending"), *_NO_ORIGIN) \
-            if prefix is None else (select(*_ITEM, _R.xml, _PENDING, *_ORIGIN).select_from(
-                NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == prefix))))
-        with self._connect() as connection:
-            row = connection.execute(query.where(_N.base == base, _N.ref == ref)).first()
-        if row is None:
+        rows = fetch(self.engine, _GET_HEADER, {"base": base, "ref": ref}) if prefix is None else \
+            fetch(self.engine, _GET_RECORD, {"base": base, "ref": ref, "prefix": prefix})
+        if not rows:
             return None
+        row = rows[0]
         item = _item(row, prefix, True, self.renderers)
         # not eligible to the format: the notice exists, without metadata in it (cannotDisseminateFormat)
         return item if item is not None else Item(*row[:7], None)

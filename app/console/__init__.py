@@ -28,10 +28,22 @@ csrf = CSRFProtect()
 
 
 class ConsoleSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie, marked Secure whenever the request came over https (or always, by setting)."""
+    """Flask's signed cookie, marked Secure whenever the request came over https (or always, by setting).
+    A request without the cookie (every OAI, IIIF, export or API request) costs no signer, and one whose session
+    was never touched no cookie settings."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
 
 
 def cached_counts(db_session: Session) -> NoticeCounts:
@@ -54,4 +66,13 @@ def register(app: Flask) -> None:
     # bearer tokens and OAI requests carry no cookie a forged form could ride on
     csrf.exempt(admin.blueprint)
     csrf.exempt(oai.blueprint)
+    # CSRFProtect's own check runs for every request, only to find a GET exempt: here it runs for the
+    # methods it checks (the same check, the same order: after the app's other before_request functions)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def _csrf_protect() -> None:
+        if request.method in app.config["WTF_CSRF_METHODS"] and app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect(apply_exemptions=True)
+
     app.register_blueprint(blueprint)

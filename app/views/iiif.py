@@ -17,6 +17,7 @@ from formats.bases import BASES
 from protocols.iiif.collection import base_collection, base_collection_url, root_collection
 from protocols.iiif.manifest import MEDIA_TYPE, Site
 from store.db import Database
+from store.pool import again_on_disconnect
 from store.iiif import ILLUSTRATED_BASES, ManifestCache, collection_page, illustrated_bases, notice_manifest, reader
 
 from .. import pop
@@ -35,15 +36,23 @@ class _Iiif:
     engines: dict[int, Engine]  # the reading engine of each database, by id (store/iiif.py `reader`)
     cache: ManifestCache
 
-    def read(self, fn: Callable[[Connection], T]) -> T:
-        """`fn(connection)` on a replica's reading engine (the primary's if none is healthy, or if it fails)."""
-        def on(db: Database) -> T:
-            engine = self.engines.get(id(db))
-            if engine is None:
-                engine = self.engines[id(db)] = reader(db)
+    def engine(self, db: Database) -> Engine:
+        engine = self.engines.get(id(db))
+        if engine is None:
+            engine = self.engines[id(db)] = reader(db)
+        return engine
+
+    def read(self, fn: Callable[[Engine], T]) -> T:
+        """`fn(engine)` with a replica's reading engine (the primary's if none is healthy, or if it fails; and
+        once more if a connection was found dead)."""
+        return again_on_disconnect(lambda: self.db.read(lambda db: fn(self.engine(db))))
+
+    def read_connection(self, fn: Callable[[Connection], T]) -> T:
+        """`fn(connection)`, a connection of `read`'s engine."""
+        def on(engine: Engine) -> T:
             with engine.connect() as connection:
                 return fn(connection)
-        return self.db.read(on)
+        return self.read(on)
 
 
 def _iiif() -> _Iiif:
@@ -71,7 +80,7 @@ def manifest(base: str, ref: str) -> Response:
     if base not in ILLUSTRATED_BASES:
         return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
     iiif = _iiif()
-    answer = iiif.read(lambda connection: notice_manifest(connection, base, ref, iiif.site, iiif.cache))
+    answer = iiif.read(lambda engine: notice_manifest(engine, base, ref, iiif.site, iiif.cache))
     if answer is None:
         return _problem(404, "No such notice", f"no live notice {ref!r} in {base}")
     if answer.body is None:
@@ -79,7 +88,7 @@ def manifest(base: str, ref: str) -> Response:
     etag = f'"{answer.etag}"'
     headers = {**CORS, "ETag": etag, "Cache-Control": "public, max-age=300",
                "X-Images-Not-Measured": str(answer.left_out)}
-    match = request.headers.get("If-None-Match")
+    match = request.environ.get("HTTP_IF_NONE_MATCH")
     if match and (match == "*" or etag in match):
         return Response(status=304, headers=headers)
     return Response(answer.body, content_type=MEDIA_TYPE, headers=headers)
@@ -98,7 +107,8 @@ def base_page(base: str) -> Response:
         return _problem(404, "No such base", f"{base!r} is not a base whose notices have images")
     after = request.args.get("after") or None
     iiif, size = _iiif(), pop().settings.iiif_collection_page_size
-    manifests, next_after = iiif.read(lambda connection: collection_page(connection, base, size, after, iiif.site))
+    manifests, next_after = iiif.read_connection(
+        lambda connection: collection_page(connection, base, size, after, iiif.site))
     document = base_collection(iiif.site.public_url, base, BASES[base].label, manifests, after, next_after)
     headers = {"Link": f'<{base_collection_url(iiif.site.public_url, base, next_after)}>; rel="next"'} \
         if next_after else {}

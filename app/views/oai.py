@@ -24,11 +24,12 @@ from protocols.oaipmh import Response as OAIResponse
 from protocols.oaipmh import writer
 from store.db import Database
 from store.oai import CachedRepository
+from store.pool import again_on_disconnect
 
 from .. import pop
 from ..errors import unavailable
 from ..extensions import ConcurrencyLimit, Slot, guarded_cache
-from ..metrics import OAI_REQUESTS
+from ..metrics import OAI_REQUESTS, labelled
 
 blueprint = Blueprint("oai", __name__)
 log = logging.getLogger("pop.oai")
@@ -36,6 +37,7 @@ log = logging.getLogger("pop.oai")
 # Content-Encoding → zlib window bits (gzip container; "deflate" is the zlib format, RFC 9110).
 _ENCODINGS = {"gzip": 31, "deflate": 15}
 _LISTS = ("ListRecords", "ListIdentifiers")  # the verbs whose answers stream for long
+OAI_REQUESTS_BY = labelled(OAI_REQUESTS)
 
 
 @blueprint.record_once
@@ -45,12 +47,19 @@ def _limit_lists(state: BlueprintSetupState) -> None:
                                                              .oai_max_concurrent_lists)
 
 
-def provider(db: Database | None = None) -> Provider:
-    """The provider reading from `db` (default: the primary; a request reads from a replica, `oai()`)."""
+def _providers() -> dict[int, Provider]:
+    """The provider of each database (the primary, each replica), by id: made once per app, then handed a
+    request's repository (`provider`)."""
+    providers = current_app.extensions.get("pop.oai_providers")
+    if providers is None:
+        providers = current_app.extensions["pop.oai_providers"] = {}
+    return providers
+
+
+def _config() -> ProviderConfig:
     state = pop()
     settings = state.settings
-    db = db or state.db
-    config = ProviderConfig(
+    return ProviderConfig(
         base_url=f"{settings.base_url}/oai", site_url=settings.base_url,
         repository_identifier=settings.repository_identifier, repository_name=settings.repository_name,
         admin_email=settings.admin_email, secret_key=settings.secret_key,
@@ -60,9 +69,19 @@ def provider(db: Database | None = None) -> Provider:
         # a replica may still be missing (on every database alike, so a list may move between them).
         commit_lag=settings.oai_commit_lag + round(state.db.replicas.staleness),
     )
+
+
+def provider(db: Database | None = None) -> Provider:
+    """The provider reading from `db` (default: the primary; a request reads from a replica, `oai()`), over a
+    repository of its own: it reads the store version once, for the whole answer."""
+    db = db or pop().db
     cache = guarded_cache(current_app)
     repository = CachedRepository(db.engine, cache, renderers=db.renderers, on_cache_error=cache.guard.failed)
-    return Provider(repository, config)
+    providers = _providers()
+    made = providers.get(id(db))
+    if made is None:
+        made = providers[id(db)] = Provider(repository, _config())
+    return made.over(repository)
 
 
 def _compressed(chunks: Iterator[bytes], wbits: int) -> Iterator[bytes]:
@@ -119,6 +138,14 @@ def _is_list(pairs: list[tuple[str, str]]) -> bool:
     return any(key == "verb" and value in _LISTS for key, value in pairs)
 
 
+def _encoding() -> str | None:
+    """The compression the client accepts (gzip or deflate), if any."""
+    accepted = request.environ.get("HTTP_ACCEPT_ENCODING", "").lower()
+    if "gzip" not in accepted and "deflate" not in accepted:  # none, or `identity` (http.client's default)
+        return None
+    return next((name for name, q in request.accept_encodings if name in _ENCODINGS and q > 0), None)
+
+
 @blueprint.route("/oai", methods=["GET", "POST"])
 def oai() -> Response:
     slot = None
@@ -134,24 +161,28 @@ def oai() -> Response:
                 log.warning("oai.overload", extra={"limit": lists.size})
                 return unavailable("oai", "overload", "too many lists are being sent at once")
         try:
-            # a replica's if one is healthy (the primary if it fails before the answer starts)
-            result = pop().db.read(lambda db: provider(db).handle(pairs))
+            # a replica's if one is healthy (the primary if it fails before the answer starts); a connection
+            # found dead (the database restarted) is replaced and the request answered all the same
+            result = again_on_disconnect(lambda: pop().db.read(lambda db: provider(db).handle(pairs)))
         except BaseException:
             if slot is not None:
                 slot.release()
             raise
-    OAI_REQUESTS.labels(verb=result.verb or "", error=result.error or "").inc()
+    OAI_REQUESTS_BY(result.verb or "", result.error or "").inc()
     log.info("oai.request", extra={"method": request.method, "verb": result.verb, "error": result.error})
-    body, headers = result.body, {"Vary": "Accept-Encoding", **result.headers}
-    encoding = next((name for name, _q in request.accept_encodings if name in _ENCODINGS and _q > 0), None)
+    headers = {"Vary": "Accept-Encoding", **result.headers}
+    encoding = _encoding()
     if encoding:
-        body = _compressed(body, _ENCODINGS[encoding])
         headers["Content-Encoding"] = encoding
-    if slot is not None:
-        body = _releasing(body, slot)
-    response = Response(body, status=result.status, content_type=result.content_type, headers=headers)
-    if slot is not None:
-        response.call_on_close(slot.release)  # a body never iterated never reaches its `finally`
+    if slot is None:  # not a list: an answer of a few KB, sent whole (with its length) rather than streamed
+        body = b"".join(result.body)
+        if encoding:
+            compressor = zlib.compressobj(6, zlib.DEFLATED, _ENCODINGS[encoding])
+            body = compressor.compress(body) + compressor.flush()
+        return Response(body, status=result.status, content_type=result.content_type, headers=headers)
+    chunks = _releasing(_compressed(result.body, _ENCODINGS[encoding]) if encoding else result.body, slot)
+    response = Response(chunks, status=result.status, content_type=result.content_type, headers=headers)
+    response.call_on_close(slot.release)  # a body never iterated never reaches its `finally`
     return response
 
 

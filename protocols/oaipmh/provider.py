@@ -6,6 +6,7 @@ response that begins is a response that completes (list pages peek at their firs
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from itertools import chain
@@ -70,6 +71,14 @@ class Provider:
         # Its handlers, bound once: a verb declared without its method fails here, at startup.
         self.handlers: dict[str, Callable[[Mapping[str, str], datetime], Iterable[str]]] = {
             name: getattr(self, verb.handler) for name, verb in verbs.items()}
+
+    def over(self, repository: Repository) -> "Provider":
+        """This provider reading from `repository` (a request's: it may keep what it read for one answer); the
+        configuration, token codec and verb table are shared, not made again."""
+        provider = copy.copy(self)
+        provider.repository = repository
+        provider.handlers = {name: getattr(provider, verb.handler) for name, verb in self.verbs.items()}
+        return provider
 
     # --- entry point ------------------------------------------------------------------------------------
     def handle(self, pairs: Iterable[tuple[str, str]]) -> Response:
