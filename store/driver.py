@@ -24,13 +24,16 @@ from sqlalchemy.sql import Executable
 @lru_cache(maxsize=256)
 def compiled(statement: Executable, dialect: Dialect) -> tuple[str, dict[str, Any]]:
     """`statement`'s SQL for `dialect` and the values of its literal parameters (statements are module-level
-    constants: each is compiled once)."""
-    sql = statement.compile(dialect=dialect)
+    constants, or built once per OAI list: each is compiled once; an IN list of values rendered as one
+    parameter each)."""
+    sql = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     return sql.string, dict(sql.params)
 
 
-def fetch(engine: Engine, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Any]:
-    """Every row of `statement` with `parameters` (named tuples: by position and by column name)."""
+def fetch(engine: Engine, statement: Executable, parameters: Mapping[str, Any], *,
+          binary: bool = False) -> Sequence[Any]:
+    """Every row of `statement` with `parameters` (named tuples: by position and by column name). `binary`: on
+    PostgreSQL, read in the binary format (a `bytea` arrives as the bytes it holds, not as hex text)."""
     if engine.dialect.name != "postgresql":
         with engine.connect() as connection:
             return connection.execute(statement, parameters).all()
@@ -44,7 +47,7 @@ def fetch(engine: Engine, statement: Executable, parameters: Mapping[str, Any]) 
     try:
         driver = pooled.driver_connection
         driver.autocommit = True  # one statement: no BEGIN and ROLLBACK round trips
-        with driver.cursor(row_factory=namedtuple_row) as cursor:
+        with driver.cursor(row_factory=namedtuple_row, binary=binary) as cursor:
             cursor.execute(sql, values)
             rows = cursor.fetchall()
         driver.autocommit = False  # as the pool hands connections out

@@ -12,12 +12,11 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import (BigInteger, DateTime, Integer, LargeBinary, and_, bindparam, case, func, literal,
                         literal_column, null, or_, select, tuple_)
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from formats.bases import BASES
 from formats.notice import LOCAL_SOURCE, Notice
@@ -81,7 +80,7 @@ def _item(row, prefix: str | None, with_metadata: bool, renderers: Renderers) ->
                                                         source=row.source, licence=row.licence)))
     if xml is None:
         return None
-    return replace(item, metadata=xml) if with_metadata else item
+    return item._replace(metadata=xml) if with_metadata else item
 
 
 def oai_selection(selection: Selection) -> NoticeSelection:
@@ -96,10 +95,6 @@ class SqlRepository:
     def __init__(self, engine: Engine, *, renderers: Renderers = RENDERERS):
         self.engine = engine
         self.renderers = renderers
-
-    def _connect(self):
-        """A connection for one read statement: autocommit spares the BEGIN/ROLLBACK round trips of a page."""
-        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def earliest_datestamp(self) -> datetime | None:
         with self.engine.connect() as connection:
@@ -154,8 +149,7 @@ class SqlRepository:
         while limit > 0:
             requested = limit
             values = {"after_datestamp": after[0], "after_id": after[1], "page_limit": requested}
-            with self._connect() as connection:
-                rows = _page_rows(connection, selection, with_metadata, values)
+            rows = _page_rows(self.engine, selection, with_metadata, values)
             for row in rows:
                 if not row.listed:  # not in this format (not eligible to it)
                     continue
@@ -199,24 +193,13 @@ def _page_statement(selection: Selection, with_metadata: bool, postgresql: bool)
             .order_by(p.datestamp, p.id))
 
 
-@lru_cache(maxsize=64)
-def _compiled_page(selection: Selection, with_metadata: bool, dialect) -> tuple[str, dict]:
-    compiled = _page_statement(selection, with_metadata, True).compile(
-        dialect=dialect, compile_kwargs={"render_postcompile": True})
-    return compiled.string, compiled.params
-
-
-def _page_rows(connection: Connection, selection: Selection, with_metadata: bool, values: dict) -> list:
-    """One page's rows. On PostgreSQL, read by psycopg itself in the binary format: a rendition selected as
-    UTF-8 `bytea` then arrives as the bytes the response is written with (read as text, it is decoded to a
-    str only to be encoded back: ~5 µs a record, a fifth of what a ListRecords page cost); the statement
-    text is the same on every page, so psycopg prepares it and PostgreSQL plans it once."""
-    if connection.dialect.name != "postgresql":
-        return connection.execute(_page_statement(selection, with_metadata, False), values).all()
-    sql, params = _compiled_page(selection, with_metadata, connection.dialect)
-    with connection.connection.driver_connection.cursor(binary=True, row_factory=namedtuple_row) as cursor:
-        cursor.execute(sql, {**params, **values})
-        return cursor.fetchall()
+def _page_rows(engine: Engine, selection: Selection, with_metadata: bool, values: dict) -> Sequence:
+    """One page's rows. On PostgreSQL, read by psycopg itself in the binary format (store/driver.py): a rendition
+    selected as UTF-8 `bytea` then arrives as the bytes the response is written with (read as text, it is
+    decoded to a str only to be encoded back: ~5 µs a record, a fifth of what a ListRecords page cost); the
+    statement text is the same on every page, so psycopg prepares it and PostgreSQL plans it once."""
+    postgresql = engine.dialect.name == "postgresql"
+    return fetch(engine, _page_statement(selection, with_metadata, postgresql), values, binary=True)
 
 
 class CachedRepository(SqlRepository):

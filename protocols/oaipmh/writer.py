@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
@@ -56,11 +56,14 @@ def _text(text: str) -> str:
     return escape(text) if ("&" in text or "<" in text or ">" in text) else text
 
 
-def header(identifier: str, datestamp: datetime, set_specs: Iterable[str], deleted: bool) -> str:
+def header(identifier: str, datestamp: datetime, set_specs: Sequence[str], deleted: bool) -> str:
     status = ' status="deleted"' if deleted else ""
-    specs = "".join(f"<setSpec>{_text(spec)}</setSpec>" for spec in set_specs)
+    specs = f"<setSpec>{_SPEC_SEPARATOR.join(map(_text, set_specs))}</setSpec>" if set_specs else ""
     return (f"<header{status}><identifier>{_text(identifier)}</identifier>"
             f"<datestamp>{format_datestamp(datestamp)}</datestamp>{specs}</header>")
+
+
+_SPEC_SEPARATOR = "</setSpec><setSpec>"
 
 
 def record(header_xml: str, metadata: str | bytes | None, provenance: Provenance | None = None) -> str | bytes:
@@ -70,8 +73,8 @@ def record(header_xml: str, metadata: str | bytes | None, provenance: Provenance
     about = "" if provenance is None else (
         f"<about><provenance {_PROVENANCE_DECLARATION}>{_origin(provenance)}</provenance></about>")
     if type(metadata) is bytes:
-        return b"".join((b"<record>", header_xml.encode(), b"<metadata>", metadata, b"</metadata>",
-                         f"{about}</record>".encode()))
+        return b"".join((b"<record>", header_xml.encode(), b"<metadata>", metadata,
+                         f"</metadata>{about}</record>".encode() if about else b"</metadata></record>"))
     return f"<record>{header_xml}<metadata>{metadata}</metadata>{about}</record>"
 
 

@@ -91,7 +91,7 @@ def test_every_value_set_in_the_environment_lands_in_its_field(tmp_path):
 def test_an_empty_variable_means_the_default(tmp_path):
     settings = Settings.from_env({"POP_SECRET_KEY": "k", "POP_OAI_PAGE_SIZE": "", "POP_HARVEST_READER": "",
                                   "POP_EDM_DEFAULT_RIGHTS": "", "POP_ENV": ""}, instance_path=tmp_path)
-    assert (settings.oai_page_size, settings.harvest_reader, settings.env) == (100, "process", "production")
+    assert (settings.oai_page_size, settings.harvest_reader, settings.env) == (500, "process", "production")
     assert settings.edm_default_rights == "http://rightsstatements.org/vocab/CNE/1.0/"
 
 
@@ -113,6 +113,7 @@ def test_settings_stay_a_frozen_dataclass_that_replace_and_copies_keep(tmp_path)
 def test_the_table_has_one_row_per_setting_with_its_default():
     rows = settings_table().splitlines()[2:]
     assert [row.split(" | ")[0] for row in rows] == [f"| `{declared.variable}`" for declared in SETTINGS]
-    assert "| `POP_OAI_PAGE_SIZE` | records per ListRecords page. | `100` |" in rows
+    assert any(row.startswith("| `POP_OAI_PAGE_SIZE` | records per ListRecords page.") and row.endswith("| `500` |")
+               for row in rows)
     assert any(row.startswith("| `POP_SECRET_KEY`") and row.endswith("| none (required in production) |")
                for row in rows)

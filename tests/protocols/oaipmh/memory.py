@@ -3,7 +3,7 @@ no database. The repository keeps the store's contract (store/oai.py): lists are
 (datestamp, id); a notice is in a format's lists when it has a rendition in it or is a tombstone."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable, Iterator
 
@@ -83,7 +83,7 @@ class MemoryRepository:
         """A write that changes what is published: the notice moves to the end of the (datestamp, id) order."""
         for stored in self.notices:
             if stored.item.id == item.id:
-                stored.item = replace(stored.item, datestamp=datestamp)
+                stored.item = stored.item._replace(datestamp=datestamp)
 
     # --- the Repository protocol ------------------------------------------------------------------------
     def earliest_datestamp(self) -> datetime | None:
@@ -104,7 +104,7 @@ class MemoryRepository:
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
         for stored in self.notices:
             if (stored.item.base, stored.item.ref) == (base, ref):
-                return replace(stored.item, metadata=stored.renditions.get(prefix) if prefix else None)
+                return stored.item._replace(metadata=stored.renditions.get(prefix) if prefix else None)
         return None
 
     def items(self, selection: Selection, after: tuple[datetime, int] | None, limit: int,
@@ -117,7 +117,7 @@ class MemoryRepository:
             if after is not None and (stored.item.datestamp, stored.item.id) <= after:
                 continue
             sent += 1
-            yield replace(stored.item, metadata=stored.renditions.get(selection.prefix) if with_metadata else None)
+            yield stored.item._replace(metadata=stored.renditions.get(selection.prefix) if with_metadata else None)
 
     def count(self, selection: Selection) -> int:
         return sum(1 for _ in self._selected(selection))
