@@ -22,7 +22,9 @@ Peak RSS, sampled every 0.2 s per phase (psutil): the server's worker, this proc
 database's PostgreSQL backends (their sum and the largest; a backend's RSS counts the shared buffers it touched,
 so the private part, RSS − shared, is given too); `pop demo load` and `pop export build` report their own peak.
 Before anything, free disk is checked against --disk-margin (2.5) × the estimate, and again once the seed's
-size per notice is measured. Prints phase times with the load average, a JSON summary and a Markdown table; the
+size per notice is measured; the export build is skipped (its reason reported) when its files would leave less
+than --disk-floor (10 GB) free, and if any file system written to falls under that floor during the run, the
+database and the files are dropped and the run stops (exit 3): the PostgreSQL server is shared. Prints phase times with the load average, a JSON summary and a Markdown table; the
 database (and the export files) are dropped at the end unless --keep.
 """
 from __future__ import annotations
@@ -146,6 +148,35 @@ def check_disk(need: dict[Path, int], margin: float, what: str) -> None:
                              f"({margin * size / 1e9:,.1f} GB) is required (--disk-margin, or a smaller --size)")
 
 
+class DiskWatch(threading.Thread):
+    """The last guard of a machine whose PostgreSQL others use too: once a watched file system has less than
+    `floor` bytes free, the bench database is dropped, the export files removed and this process ends (exit 3),
+    before PostgreSQL itself could run out of room for its WAL."""
+
+    def __init__(self, paths: list[Path], floor: float, database: str, work: Path):
+        super().__init__(daemon=True)
+        self.paths, self.floor, self.database, self.work = paths, floor, database, work
+
+    def run(self) -> None:
+        while True:
+            for path in self.paths:
+                free = shutil.disk_usage(path).free
+                if free < self.floor:
+                    print(f"\nABORTED: {free / 1e9:.1f} GB free on the file system of {path}, under --disk-floor "
+                          f"({self.floor / 1e9:g} GB): dropping {self.database} and the export files",
+                          file=sys.stderr, flush=True)
+                    for child in psutil.Process().children(recursive=True):
+                        try:
+                            child.kill()
+                        except psutil.Error:
+                            pass
+                    shutil.rmtree(self.work / "exports", ignore_errors=True)
+                    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                        admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+                    os._exit(3)
+            time.sleep(1)
+
+
 def disk_needs(size: int, seed: int, per_notice: dict[str, float], data_dir: Path | None, work: Path) -> dict:
     database = (size + seed) * per_notice["database"] * 1.2 + 2e9  # the seed's copy, index builds' sorts, WAL
     needs = {work: int(size * per_notice["exports"])}
@@ -251,6 +282,23 @@ def serve(url: str, total: int, seconds: float, peaks: Peaks, phases: Phases, wo
     return result
 
 
+def export(url: str, work: Path, size: int, floor: float, phases: Phases) -> dict:
+    """`pop export build` in its own process: time, peak RSS, files; skipped, with the reason, when the export
+    files' estimate would leave less than `floor` free (the measures before it are kept)."""
+    need, free = size * ESTIMATE["exports"] * 1.1, shutil.disk_usage(work).free
+    if free - need < floor:
+        print(f"pop export build skipped: about {need / 1e9:,.1f} GB of files, {free / 1e9:,.1f} GB free",
+              file=sys.stderr, flush=True)
+        return {"skipped": f"about {need / 1e9:,.1f} GB of export files, {free / 1e9:,.1f} GB free"}
+    exports = work / "exports"
+    with phases("pop export build"):
+        seconds, rss, _ = measured_child([sys.executable, "-m", "app", "export", "build"], cwd=ROOT,
+                                         env={**pop_env(url), "POP_EXPORT_DIR": str(exports)})
+    files = [p for p in exports.rglob("*") if p.is_file()]
+    return {"seconds": seconds, "peak_rss_mb": rss, "files": len(files), "bytes": sum(p.stat().st_size for p in files),
+            "gzip_bytes": sum(p.stat().st_size for p in files if p.suffix == ".gz")}
+
+
 # --- the run ------------------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -260,6 +308,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="connections copying at once (default 2)")
     parser.add_argument("--getrecord-seconds", type=float, default=20)
     parser.add_argument("--disk-margin", type=float, default=2.5)
+    parser.add_argument("--disk-floor", type=float, default=10,
+                        help="GB that must stay free on each file system written to; below it the run drops its "
+                             "database and files and stops (default 10)")
     parser.add_argument("--work", help="folder of the export files and the server's log (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the database and the export files")
     args = parser.parse_args()
@@ -274,6 +325,8 @@ def main() -> None:
                f"{args.size:,} notices (estimated at {ESTIMATE['database']:,} + {ESTIMATE['exports']:,} B each)")
     work = work if args.work else Path(tempfile.mkdtemp(prefix="pop-full-size-", dir=work))
     work.mkdir(parents=True, exist_ok=True)
+    DiskWatch([path for path in (data_dir, work) if path is not None], args.disk_floor * 1e9, args.database,
+              work).start()
     peaks = Peaks(args.database, postmaster)
     peaks.start()
     phases = Phases(peaks)
@@ -295,14 +348,7 @@ def main() -> None:
             notice, _, dependents = tables()
             summary["sizes"] = sizes(url, [notice.name] + [table.name for table, _ in dependents])
             summary["oai"] = serve(url, args.size, args.getrecord_seconds, peaks, phases, work)
-            exports = work / "exports"
-            with phases("pop export build"):
-                seconds, rss, _ = measured_child([sys.executable, "-m", "app", "export", "build"], cwd=ROOT,
-                                                 env={**pop_env(url), "POP_EXPORT_DIR": str(exports)})
-            files = [p for p in exports.rglob("*") if p.is_file()]
-            summary["export"] = {"seconds": seconds, "peak_rss_mb": rss, "files": len(files),
-                                 "bytes": sum(p.stat().st_size for p in files),
-                                 "gzip_bytes": sum(p.stat().st_size for p in files if p.suffix == ".gz")}
+            summary["export"] = export(url, work, args.size, args.disk_floor * 1e9, phases)
     finally:
         peaks.running = False
         if not args.keep and not args.work:
@@ -345,10 +391,9 @@ def report(s: dict) -> None:
         ("GetRecord oai_dc, random notices, 1 client", f"**{oai['GetRecord']['per_s']:,.0f} req/s**; /healthz "
                                                        f"{oai['healthz']['per_s']:,.0f}/s (ratio "
                                                        f"{oai['GetRecord']['over_healthz']:.2f})"),
-        ("`pop export build` (every format)", f"{export['seconds']:,.0f} s, peak RSS {export['peak_rss_mb']:,.0f} MB; "
-                                              f"{export['files']} files, {mb(export['bytes'])} "
-                                              f"({mb(export['gzip_bytes'])} gzipped), {export['bytes'] / n / 1e3:.1f} "
-                                              "KB a notice"),
+        ("`pop export build` (every format)", f"skipped: {export['skipped']}" if "skipped" in export else
+         f"{export['seconds']:,.0f} s, peak RSS {export['peak_rss_mb']:,.0f} MB; {export['files']} files, "
+         f"{mb(export['bytes'])} ({mb(export['gzip_bytes'])} gzipped), {export['bytes'] / n / 1e3:.1f} KB a notice"),
         ("database (pg_database_size)", f"{mb(size['database'])}, **{size['database'] / n / 1e3:.2f} KB a notice**"),
     ] + [(f"… {table}: heap / TOAST / indexes", f"{mb(t['heap'])} / {mb(t['toast'])} / {mb(t['indexes'])}: "
                                                  f"{t['total'] / n / 1e3:.2f} KB a notice")
