@@ -16,7 +16,8 @@ keeps connections alive, where a sync worker closes each after its answer) on th
 connections (bench/iiif.py's client: the lightest, so that the client's own cost on the shared cores weighs
 least), `--repeat` rounds of:
 
-- `/healthz`, `--requests` times (one client): the floor of the worker and the client;
+- `/healthz`, `--requests` times (one client): the floor of the app on its worker; and the same of a bare WSGI
+  callable (two bytes, no Flask) under the same gunicorn worker class: the floor of gunicorn and the client;
 - GetRecord `oai_dc` of random live identifiers, `--requests` times by one client, then by 8 clients at once
   (threads, each its own connection; one sync worker answers one at a time);
 - IIIF manifests: a third of the illustrated notices asked once each (uncached: the worker builds them), then
@@ -104,6 +105,20 @@ def _probe(database: str, image_base: str, limit: int) -> int:
     return probed
 
 
+# The floor under every app: a WSGI callable that answers 200 with two bytes, under the same gunicorn worker
+# and asked by the same client (gunicorn's parsing and writing, the kernel, the client: no Flask, no app code).
+BARE_WSGI = ('''def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+    return [b"ok"]
+''')
+
+
+def bare_server(worker_class: str) -> Server:
+    folder = Path(tempfile.mkdtemp(prefix="pop-bare-wsgi-"))
+    (folder / "bare_wsgi.py").write_text(BARE_WSGI)
+    return Server("bare WSGI app", folder, {**os.environ, "PYTHONPATH": str(folder)}, worker_class, "bare_wsgi:app")
+
+
 # --- run ----------------------------------------------------------------------------------------------------
 def _image_base(database: str) -> str:
     from sqlalchemy import select
@@ -140,7 +155,7 @@ class Server:
     """One gunicorn sync worker serving wsgi:app from `root` (its working directory too: `python -m` puts the
     working directory first on sys.path, before PYTHONPATH and --chdir)."""
 
-    def __init__(self, name: str, root: Path, env: dict[str, str], worker_class: str = "sync"):
+    def __init__(self, name: str, root: Path, env: dict[str, str], worker_class: str = "sync", app: str = "wsgi:app"):
         import psutil
 
         self.name, self.port = name, _free_port()
@@ -149,7 +164,7 @@ class Server:
             [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", worker_class,
              *(["--threads", "4"] if worker_class == "gthread" else []), "--bind",
              f"127.0.0.1:{self.port}", "--chdir", str(root), "--timeout", "600", "--log-level", "warning",
-             "wsgi:app"], env=env, cwd=root, start_new_session=True, stdout=subprocess.DEVNULL, stderr=self.log)
+             app], env=env, cwd=root, start_new_session=True, stdout=subprocess.DEVNULL, stderr=self.log)
         for _ in range(600):
             try:
                 Client(self.port).get("/healthz")
@@ -234,27 +249,35 @@ def run(args) -> None:
         baseline = Path(args.baseline).resolve()
         servers.append(Server(f"baseline ({_commit(baseline)})", baseline, _env(args.database, image_base, baseline),
                               args.worker_class))
+    bare = bare_server(args.worker_class)
     rounds: list[dict[str, dict[str, dict]]] = []
     loads = []
     try:
         phase(servers, ["/healthz"] * 200 + getrecords[:200], blocks=1)  # warm up: imports, connections
+        phase([bare], ["/healthz"] * 200, blocks=1)
         for n in range(args.repeat):
-            measured = {"/healthz": phase(servers, ["/healthz"] * args.requests),
+            measured = {"/healthz": phase([*servers, bare], ["/healthz"] * args.requests),
                         "GetRecord oai_dc, 1 client": phase(servers, getrecords),
                         f"GetRecord oai_dc, {CLIENTS} clients": phase(servers, getrecords, CLIENTS),
                         "manifest, uncached (first request)": phase(servers, thirds[n]),
                         "manifest, cached (2 rounds)": phase(servers, thirds[n] * 2)}
-            results = {server.name: {name: by_server[server.name] for name, by_server in measured.items()}
-                       for server in servers}
+            results = {server.name: {name: by_server[server.name] for name, by_server in measured.items()
+                                     if server.name in by_server} for server in [*servers, bare]}
             loads.append(os.getloadavg()[0])
             rounds.append(results)
             print(f"round {n + 1}: " + "; ".join(
                 f"{name}: " + ", ".join(f"{phase_name} {p['per_s']:,.0f}/s" for phase_name, p in r.items())
                 for name, r in results.items()), flush=True)
     finally:
-        for server in servers:
+        for server in [*servers, bare]:
             server.stop()
     report(rounds, loads, [server.name for server in servers], len(manifests))
+    floor = [r[bare.name]["/healthz"]["per_s"] for r in rounds]
+    print(f"bare WSGI app (the floor of gunicorn and the client), any path: {' / '.join(f'{x:,.0f}' for x in floor)}"
+          f" req/s; per worker CPU s (best) {max(r[bare.name]['/healthz']['per_cpu_s'] for r in rounds):,.0f}")
+    for name in [server.name for server in servers]:
+        ratios = [r[name]["manifest, cached (2 rounds)"]["per_s"] / r[bare.name]["/healthz"]["per_s"] for r in rounds]
+        print(f"  {name}: cached manifest / bare WSGI app per round: {' / '.join(f'{x:.2f}' for x in ratios)}")
 
 
 def _commit(root: Path) -> str:

@@ -17,6 +17,7 @@ Pages are read by `page.read_page`: records that are not well-formed come back w
 """
 from __future__ import annotations
 
+import os
 import random
 import time
 import zlib
@@ -116,6 +117,20 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     return out
 
 
+def _session(base_url: str) -> requests.Session:
+    """A requests session that reads the environment once, for the partner's URL: its proxy (`HTTP_PROXY`,
+    `HTTPS_PROXY`, `NO_PROXY`) and CA bundle (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`). requests would otherwise
+    read them again, and look for a ~/.netrc, for every page (a twentieth of a reader's time on small records);
+    credentials come from the partner's configuration, never from a netrc."""
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
+    return session
+
+
 class OAIClient:
     """Requests to one OAI-PMH base URL."""
 
@@ -129,7 +144,7 @@ class OAIClient:
         self.settings = settings or ClientSettings()
         self.sleep = sleep
         self.log = log or (lambda message: None)
-        self.http = requests.Session()
+        self.http = _session(self.base_url)
         self.http.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip",
                                   "Accept": "text/xml, application/xml"})
         self._pins: PinnedAdapter | None = None

@@ -11,6 +11,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -124,10 +125,14 @@ def read_and_map(client: OAIClient, partner: PartnerConfig, base: Base, mapping:
 
 
 _reader: Callable[["Checkpoint"], tuple[Page, PageOutcome]] | None = None  # in a reader process
-_ahead: tuple[tuple, Future] | None = None  # the page the reader process reads before it is asked for
 _reading: ThreadPoolExecutor | None = None  # where a reader process reads (one thread: one HTTP session)
-_tokens_read: set[str] = set()  # the tokens of the chain of pages read so far
-
+# The pages read ahead (by position) and not yet asked for, in the order of the chain; the chain's last read
+# and its checkpoint; the tokens of the chain so far. Shared by the process's two threads, under _lock.
+AHEAD = 2
+_ahead: dict[tuple, Future] = {}
+_last: tuple[Future, "Checkpoint"] | None = None
+_tokens_read: set[str] = set()
+_lock = threading.RLock()
 
 def _start_reader(client: OAIClient, partner: PartnerConfig, from_date: str | None, parent: int) -> None:
     global _reader, _reading
@@ -154,23 +159,46 @@ def _read_one(at: "Checkpoint") -> tuple[Page, PageOutcome]:
 
 
 def _read_detached(at: "Checkpoint") -> tuple[Page, PageOutcome]:
-    """In the reader process: the page at `at` and its outcome, without lxml trees, to be pickled back. Once
-    a page is read, the next one (same set, its resumption token) is read ahead while the run commits this
-    one: the reader is never idle waiting to be asked. A page read ahead but asked for at another
-    checkpoint (a window restarted) is dropped; an error while reading it ahead is raised when it is asked."""
-    global _ahead
-    if _ahead is not None and _ahead[0] == at.position:
-        reading = _ahead[1]
-    else:
-        reading = _reading.submit(_read_one, at)
-        _tokens_read.clear()  # a new chain of pages (the run's first, a new set, a restarted window)
-    _ahead = None
-    page, outcome = reading.result()
-    if page.token and page.token not in _tokens_read:  # never read ahead into a token loop
-        _tokens_read.add(page.token)
-        following = type(at)(at.set_index, page.token)  # only its position matters to the reader
-        _ahead = (following.position, _reading.submit(_read_one, following))
-    return page, outcome
+    """In the reader process: the page at `at` and its outcome, without lxml trees, to be pickled back. The
+    pages that follow (same set, by their resumption tokens) are read ahead, up to AHEAD of them, while the run
+    commits this one: the reader is not idle when the run takes longer over one page than over the next. A
+    page asked for at another checkpoint (a window restarted, a new set) starts a new chain, and what was read
+    ahead is dropped; an error while reading a page ahead is raised when that page is asked for."""
+    global _last
+    with _lock:
+        reading = _ahead.pop(at.position, None)
+        if reading is None:  # a new chain of pages (the run's first, a new set, a restarted window)
+            for stale in _ahead.values():
+                stale.cancel()
+            _ahead.clear()
+            _tokens_read.clear()
+            reading = _reading.submit(_read_one, at)
+            _last = (reading, at)
+            reading.add_done_callback(_extend)
+        _extend()
+    return reading.result()
+
+
+def _extend(_done: Future | None = None) -> None:
+    """Read the page after the chain's last one, when that one is read, had a token not seen in this chain
+    (never read ahead into a token loop) and fewer than AHEAD pages wait to be asked for. Called when a read
+    ends (in the reading thread) and when a page is taken."""
+    global _last
+    with _lock:
+        if _last is None or not _last[0].done() or len(_ahead) >= AHEAD:
+            return
+        done, at = _last
+        if done.cancelled() or done.exception() is not None:
+            return
+        token = done.result()[0].token
+        if not token or token in _tokens_read:
+            return
+        _tokens_read.add(token)
+        following = type(at)(at.set_index, token)  # only its position matters to the reader
+        reading = _reading.submit(_read_one, following)
+        _ahead[following.position] = reading
+        _last = (reading, following)
+    reading.add_done_callback(_extend)
 
 
 def reader_executor(kind: str, client: OAIClient, partner: PartnerConfig, base: Base, mapping: Mapping,

@@ -159,7 +159,7 @@ def test_a_pinned_https_connection_sends_the_name_as_sni_and_checks_the_certific
     server.server.socket = context.wrap_socket(server.server.socket, server_side=True)
     with server as address:
         port = int(address.rsplit(":", 1)[1].split("/")[0])
-        client = OAIClient(f"https://partner.test:{port}/oai", loopback_only(port))
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # it names partner.test, not 127.0.0.1
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # it names partner.test, not 127.0.0.1; read by
+        client = OAIClient(f"https://partner.test:{port}/oai", loopback_only(port))  # the client as it is made
         assert client.identify().repository_name == "Scripted partner"
     assert names == ["partner.test"]

@@ -142,3 +142,32 @@ def test_a_deadline_bounds_everything_the_client_asks():
         with pytest.raises(HarvestError, match="timed out"):
             OAIClient(url, ClientSettings(timeout=10, max_attempts=3, backoff=0.01, deadline=0.5)).identify()
     assert time.monotonic() - started < 1.5
+
+
+def test_a_proxy_from_the_environment_is_used_and_no_proxy_honoured(monkeypatch):
+    """The environment is read once per client (not per page), and still decides: HTTP_PROXY carries the
+    requests of a partner it applies to, NO_PROXY exempts a partner."""
+    proxy = partner()
+    with PartnerServer(proxy) as proxy_url:
+        monkeypatch.setenv("HTTP_PROXY", proxy_url.rsplit("/", 1)[0])
+        monkeypatch.setenv("NO_PROXY", "")
+        # the partner's name resolves nowhere: only the proxy can answer for it
+        page = OAIClient("http://partner.invalid/oai", FAST).list_records(metadata_prefix="pop")
+        assert [r.identifier for r in page.records] == ["oai:x:0", "oai:x:1"]
+        assert len(proxy.user_agents) == 1
+        direct = partner()
+        with PartnerServer(direct) as url:
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+            OAIClient(url, FAST).list_records(metadata_prefix="pop")
+        assert len(direct.user_agents) == 1 and len(proxy.user_agents) == 1
+
+
+def test_credentials_never_come_from_a_netrc(monkeypatch, tmp_path):
+    (tmp_path / ".netrc").write_text("machine 127.0.0.1 login someone password secret\n")
+    (tmp_path / ".netrc").chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NETRC", str(tmp_path / ".netrc"))
+    scripted = partner()
+    with PartnerServer(scripted) as url:
+        OAIClient(url, FAST).list_records(metadata_prefix="pop")
+    assert scripted.authorizations == [None]
