@@ -86,30 +86,54 @@ def _text(element: etree._Element | None) -> str | None:
 
 
 def _record(element: etree._Element) -> RawRecord:
-    header = element.find(_HEADER)
+    """A <record> read by walking its children and its header's (lxml's find() parses its path on every call:
+    most of a small record's reading)."""
+    header = metadata = None
+    about = False
+    for child in element:
+        tag = child.tag
+        if tag == _HEADER:
+            if header is None:
+                header = child
+        elif tag == _METADATA:
+            if metadata is None:
+                metadata = child
+        elif tag == _ABOUT:
+            about = True
     if header is None:
         return RawRecord(None, None, problem="record has no header", _element=element)
-    metadata = element.find(_METADATA)
     payload = None
     if metadata is not None:
         for child in metadata:
             if isinstance(child.tag, str):  # comments and processing instructions have no name
                 payload = child
                 break
+    identifier = datestamp = None
+    set_specs: list[str] = []
+    for child in header:
+        tag = child.tag
+        if tag == _IDENTIFIER_TAG:
+            if identifier is None:
+                identifier = (child.text or "").strip()
+        elif tag == _DATESTAMP_TAG:
+            if datestamp is None:
+                datestamp = (child.text or "").strip()
+        elif tag == _SET_SPEC:
+            set_specs.append((child.text or "").strip())
     return RawRecord(
-        identifier=_text(header.find(_IDENTIFIER_TAG)),
-        datestamp=_text(header.find(_DATESTAMP_TAG)),
+        identifier=identifier,
+        datestamp=datestamp,
         deleted=header.get("status") == "deleted",
-        set_specs=tuple(_text(s) or "" for s in header.iterfind(_SET_SPEC)),
+        set_specs=tuple(set_specs),
         metadata=payload,
         namespace=metadata_namespace(payload),
-        provenance=partner_chain(element),
+        provenance=partner_chain(element) if about else None,
         _element=element,
     )
 
 
-_HEADER, _METADATA, _IDENTIFIER_TAG, _DATESTAMP_TAG, _SET_SPEC = (
-    f"{_O}{name}" for name in ("header", "metadata", "identifier", "datestamp", "setSpec"))
+_HEADER, _METADATA, _ABOUT, _IDENTIFIER_TAG, _DATESTAMP_TAG, _SET_SPEC = (
+    f"{_O}{name}" for name in ("header", "metadata", "about", "identifier", "datestamp", "setSpec"))
 
 
 def _local(tag: str) -> str:

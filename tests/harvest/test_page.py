@@ -139,3 +139,22 @@ def test_an_answer_to_another_verb_that_is_not_well_formed_gives_the_parser_reas
     with pytest.raises(BrokenPage, match="^not well-formed XML: "):
         read_page(identify, "Identify")
     assert read_page(ScriptedPartner([]).identify(), "Identify").root is not None
+
+
+def test_a_record_header_read_as_sent_whatever_the_order_of_its_parts():
+    """Header children in any order, whitespace around values, a blank identifier, several setSpecs, an
+    <about> before the metadata, and a record without a header."""
+    data = (b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+            b"<responseDate>2026-01-01T00:00:00Z</responseDate><request>x</request><ListRecords>"
+            b"<record><header><setSpec> a </setSpec><datestamp>\n 2026-01-02 \n</datestamp>"
+            b"<identifier> oai:x:1 </identifier><setSpec>b</setSpec><identifier>oai:x:other</identifier></header>"
+            b"<about><provenance xmlns='http://www.openarchives.org/OAI/2.0/provenance'/></about>"
+            b"<metadata><dc xmlns='http://purl.org/dc/elements/1.1/'/></metadata></record>"
+            b"<record><header status='deleted'><identifier>  </identifier></header></record>"
+            b"<record><metadata><dc/></metadata></record>"
+            b"</ListRecords></OAI-PMH>")
+    first, deleted, headless = read_page(data, "ListRecords").records
+    assert (first.identifier, first.datestamp, first.set_specs) == ("oai:x:1", "2026-01-02", ("a", "b"))
+    assert first.namespace == "http://purl.org/dc/elements/1.1/" and not first.deleted and first.problem is None
+    assert (deleted.identifier, deleted.datestamp, deleted.deleted, deleted.set_specs) == ("", None, True, ())
+    assert headless.problem == "record has no header"
