@@ -134,6 +134,7 @@ _last: tuple[Future, "Checkpoint"] | None = None
 _tokens_read: set[str] = set()
 _lock = threading.RLock()
 
+
 def _start_reader(client: OAIClient, partner: PartnerConfig, from_date: str | None, parent: int) -> None:
     global _reader, _reading
     _die_with(parent)
@@ -166,7 +167,14 @@ def _read_detached(at: "Checkpoint") -> tuple[Page, PageOutcome]:
     ahead is dropped; an error while reading a page ahead is raised when that page is asked for."""
     global _last
     with _lock:
-        reading = _ahead.pop(at.position, None)
+        while _ahead and at.position in _ahead:  # pages of the chain before the one asked for are not wanted
+            position, reading = next(iter(_ahead.items()))
+            del _ahead[position]
+            if position == at.position:
+                break
+            reading.cancel()
+        else:
+            reading = None
         if reading is None:  # a new chain of pages (the run's first, a new set, a restarted window)
             for stale in _ahead.values():
                 stale.cancel()
