@@ -9,7 +9,8 @@ Copy k of a seed notice gets
 - a REF of its base's pattern: `COPY_REFS` (a prefix no demo REF has, a number past the seed's: unique), checked
   against the base's REF pattern before and after;
 - that REF in its fields, and in place of the old REF in every text column of its row and of the rows that
-  reference it (its renditions' XML);
+  reference it, and inside its renditions (packed: unpacked, rewritten and packed again in Python, with the
+  store's dictionaries, store/packing.py);
 - its timestamps k days earlier (never in the future; whole seconds kept);
 - every other column as it is (content_hash/fields_hash too: the store's Python hashes, nothing served reads them).
 
@@ -90,6 +91,35 @@ def _value(column, offset: str) -> str:
     return name
 
 
+# Columns holding packed renditions (store/packing.py): SQL cannot see into them, so their copies are made in Python.
+PACKED = {"rendition": "packed"}
+PACKED_BATCH = 5_000
+
+
+def _rows_of(table, offset: str) -> str:
+    """The seed rows of part %(part)s of copy %(k)s of `table`, as `_copy_statement` makes them, the packed column
+    as it is, then the seed's REF and the copy's (for the packed column's rewrite)."""
+    statement = _copy_statement(table, offset)
+    columns, rows = statement.split(" OVERRIDING SYSTEM VALUE SELECT ", 1)
+    return "SELECT " + rows.replace(" FROM (SELECT *,", ", s._ref, s._new FROM (SELECT *,", 1)
+
+
+def _packed_copy(connection, table, offset: str, task: dict, packer) -> None:
+    """Copy part of `table`'s seed rows whose packed column holds a rendition naming the seed's REF."""
+    column = PACKED[table.name]
+    names = [c.name for c in table.columns if c.computed is None]
+    at = names.index(column)
+    prefix_at = names.index("format")
+    with connection.cursor(name=f"packed_{task['k']}_{task['part']}") as rows, connection.cursor() as out:
+        rows.execute(_rows_of(table, offset), task)
+        while batch := rows.fetchmany(PACKED_BATCH):
+            with out.copy(f'COPY "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) FROM STDIN') as copy:
+                for *values, old, new in batch:
+                    xml = packer.unpack(values[at]).replace(old.encode(), new.encode())
+                    values[at] = packer.pack(values[prefix_at], xml)
+                    copy.write_row(values)
+
+
 def _copy_statement(table, offset: str) -> str:
     """INSERT of part %(part)s of %(parts)s of copy %(k)s of `table`'s seed rows; `offset`: its column holding a
     notice id."""
@@ -164,17 +194,28 @@ def _rebuild(connection, schema: dict, names: list[str]) -> None:
                                    sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
 
 
-def _copy_all(url: str, statements: list[str], copies: int, top: int, jobs: int) -> None:
-    """Each copy in `jobs` parts (one transaction each), `jobs` connections at once: both cores even for one copy."""
+def _copy_all(url: str, statements: list, copies: int, top: int, jobs: int) -> None:
+    """Each copy in `jobs` parts (one transaction each), `jobs` connections at once: both cores even for one copy.
+    A statement is SQL, or a (table, offset column) whose packed renditions are copied in Python."""
+    from sqlalchemy import create_engine
+
+    from store.packing import Packer
+
     local = threading.local()
     tasks = [{"k": k, "part": part, "parts": jobs, "top": top} for k in range(1, copies + 1) for part in range(jobs)]
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)) if any(
+        not isinstance(statement, str) for statement in statements) else None
 
     def one(task: dict) -> None:
         if not hasattr(local, "connection"):
             local.connection = psycopg.connect(url)
             local.connection.execute("SET synchronous_commit = off")
+            local.packer = Packer(engine) if engine is not None else None
         for statement in statements:
-            local.connection.execute(statement, task)
+            if isinstance(statement, str):
+                local.connection.execute(statement, task)
+            else:
+                _packed_copy(local.connection, *statement, task, local.packer)
         local.connection.commit()
 
     started = time.perf_counter()
@@ -217,7 +258,8 @@ def copy_up_to(url: str, size: int, jobs: int = 2, phase=lambda name: nullcontex
             schema = _schema(connection, names)
             _drop(connection, schema, names)
         with phase("load: copies"):
-            statements = [_copy_statement(notice, key)] + [_copy_statement(t, c) for t, c in dependents]
+            statements = [_copy_statement(notice, key)] + [
+                (t, c) if t.name in PACKED else _copy_statement(t, c) for t, c in dependents]
             _copy_all(url, statements, copies, top, jobs)
         with phase("load: rebuild indexes"):
             _rebuild(connection, schema, names)

@@ -30,6 +30,7 @@ from formats.registry import Renderers, public_notice
 from .bulk import prepared_batches
 from .clock import utcnow
 from .db import Database, renderers_of
+from .packing import ensure_dictionaries
 from .models import NoticeRow, Rendition
 from .notices import move_datestamps, replace_renditions, row_to_notice
 
@@ -102,6 +103,7 @@ def render_pending(db: Database, *, batch_size: int = 500, budget: float | None 
             count, after = render_backlog(session, batch_size, after)
         if not count:
             break
+        ensure_dictionaries(db.engine, db.renderers.prefixes, db.packer)
         done += count
         if progress:
             progress(count)
@@ -141,6 +143,7 @@ def render_in_parallel(db: Database, *, batch_size: int = 500, workers: int | No
     for rendered in prepared_batches(render_batch, _backlog_reads(db, batch_size), workers):
         with db.session() as session:
             stored = store_rendered(session, rendered)
+        ensure_dictionaries(db.engine, db.renderers.prefixes, db.packer)
         done += stored
         if progress:
             progress(stored)
@@ -169,6 +172,7 @@ def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[st
     notices are left to the backlog, which renders them with today's mappings anyway. Harvested notices left
     out of edm because their partner states no rights Europeana accepts are counted (and logged)."""
     renderers = db.renderers
+    unpack_text = db.packer.unpack_text
     prefixes = list(prefixes or renderers.prefixes)
     summary = RebuildSummary()
     last_id = 0
@@ -184,8 +188,8 @@ def rebuild_renditions(db: Database, bases: Sequence[str], prefixes: Sequence[st
                                                             "count": summary.left_out_of_edm})
                 return summary
             last_id = rows[-1].id
-            stored = {(r.notice_id, r.format): r.xml for r in session.execute(
-                select(Rendition.notice_id, Rendition.format, Rendition.xml)
+            stored = {(r.notice_id, r.format): unpack_text(r.packed) for r in session.execute(
+                select(Rendition.notice_id, Rendition.format, Rendition.packed)
                 .where(Rendition.notice_id.in_([row.id for row in rows]), Rendition.format.in_(prefixes)))}
             changed: list[tuple[int, dict[str, str]]] = []
             for row in rows:

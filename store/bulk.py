@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from .db import Database
 from .notices import PreparedNotice, WriteSummary, write_notices
+from .packing import ensure_dictionaries
 
 Task = TypeVar("Task")
 
@@ -46,6 +47,8 @@ def write_batches(db: Database, batches: Iterable[list[PreparedNotice]],
     for batch in batches:
         with db.session() as session:
             total.add(write_notices(session, batch))
+        ensure_dictionaries(db.engine, db.renderers.prefixes, db.packer)  # once a format has enough renditions
         if progress:
             progress(len(batch))
+    ensure_dictionaries(db.engine, db.renderers.prefixes, db.packer, force=True)
     return total

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formats.registry import RENDERERS, Renderers, RenderOptions
 
+from .packing import packer_for
 from .pool import RECYCLE, ping_when_idle
 from .replicas import ReplicaSet
 
@@ -56,6 +57,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self.renderers = Renderers(render_options)
+        self.packer = packer_for(self.engine)  # how its renditions are stored (store/packing.py)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info={"renderers": self.renderers})
         standbys = [Database(replica, render_options, connect_args={"connect_timeout": REPLICA_CONNECT_TIMEOUT})
                     for replica in replicas]

@@ -30,6 +30,7 @@ from harvest.provenance import Origin
 
 from .clock import utcnow
 from .db import renderers_of
+from .packing import packer_for
 from .models import NoticeRow, Rendition, StoreState
 
 
@@ -87,11 +88,8 @@ def prepare(notice: Notice, renderers: Renderers | None = None) -> PreparedNotic
                           renderers.render_all(notice) if renderers is not None else None)
 
 
-def _rendition_rows(notice_id: int, renditions: dict[str, str]) -> list[dict]:
-    return [
-        {"notice_id": notice_id, "format": prefix, "version": get_format(prefix).version, "xml": xml}
-        for prefix, xml in renditions.items()
-    ]
+def _rendition_rows(notice_id: int, renditions: dict[str, str]) -> list[tuple[int, str, str, str]]:
+    return [(notice_id, prefix, get_format(prefix).version, xml) for prefix, xml in renditions.items()]
 
 
 def write_notices(
@@ -297,14 +295,19 @@ def move_datestamps(session: Session, notice_ids: list[int], now: datetime) -> N
         bump_state(session, now)
 
 
-def _insert_renditions(session: Session, rows: list[dict]) -> None:
+def _insert_renditions(session: Session, rows: list[tuple[int, str, str, str]]) -> None:
+    """Store renditions (notice id, format, version, XML), each packed (store/packing.py)."""
+    connection = session.connection()
+    pack = packer_for(session.get_bind()).pack
+    packed = [(notice_id, prefix, version, pack(prefix, xml, connection)) for notice_id, prefix, version, xml in rows]
     if session.bind.dialect.name != "postgresql":
-        session.execute(insert(Rendition), rows)
+        session.execute(insert(Rendition), [{"notice_id": notice_id, "format": prefix, "version": version,
+                                             "packed": frame} for notice_id, prefix, version, frame in packed])
         return
-    cursor = session.connection().connection.driver_connection.cursor()
-    with cursor.copy("COPY rendition (notice_id, format, version, xml) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row((row["notice_id"], row["format"], row["version"], row["xml"]))
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy("COPY rendition (notice_id, format, version, packed) FROM STDIN") as copy:
+        for row in packed:
+            copy.write_row(row)
     _analyze_if_outgrown(cursor, "rendition", len(rows))  # its deletions look notices up by id, too
 
 

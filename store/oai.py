@@ -14,8 +14,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
-from sqlalchemy import (BigInteger, DateTime, Integer, LargeBinary, and_, bindparam, case, func, literal,
-                        literal_column, null, or_, select, tuple_)
+from sqlalchemy import (BigInteger, DateTime, Integer, and_, bindparam, case, func, literal, null, or_, select,
+                        tuple_)
 from sqlalchemy.engine import Engine
 
 from formats.bases import BASES
@@ -29,6 +29,7 @@ from .cache import cached
 from .driver import fetch
 from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
+from .packing import Packer, packer_for
 from .selection import ANY_PARTNER, NoticeSelection, conditions
 
 _N = NoticeRow.__table__.c
@@ -40,14 +41,12 @@ _ORIGIN = (_N.source_identifier, _N.source_datestamp, _N.source_base_url, _N.sou
 _NO_ORIGIN = tuple(literal(None).label(column.name) for column in _ORIGIN)
 # The fields of a live notice whose renditions are not stored yet (else NULL: nothing more is read).
 _PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=null()).label("pending")
-# A rendition as the UTF-8 bytes a response is made of (PostgreSQL, read in binary: see `_page_rows`)
-_XML_BYTES = func.convert_to(_R.xml, literal_column("'UTF8'"), type_=LargeBinary)
 
 
 # GetRecord's one statement (by the unique (base, ref) index, its rendition by primary key), built once: a
 # statement made per request costs more CPU than its round trip (its cache key alone is computed each time).
 _ONE = (_N.base == bindparam("base"), _N.ref == bindparam("ref"))
-_GET_RECORD = select(*_ITEM, _R.xml, _PENDING, *_ORIGIN).select_from(NoticeRow.__table__.outerjoin(
+_GET_RECORD = select(*_ITEM, _R.packed.label("xml"), _PENDING, *_ORIGIN).select_from(NoticeRow.__table__.outerjoin(
     Rendition.__table__, and_(_R.notice_id == _N.id, _R.format == bindparam("prefix")))).where(*_ONE)
 _GET_HEADER = select(*_ITEM, literal(None).label("xml"), literal(None).label("pending"), *_NO_ORIGIN).where(*_ONE)
 
@@ -69,9 +68,10 @@ def _provenance(row) -> Provenance | None:
                       row.source_namespace or "", harvested, True, origin)
 
 
-def _item(row, prefix: str | None, with_metadata: bool, renderers: Renderers) -> Item | None:
-    """The Item of a row; for a notice of the backlog, rendered now (None: not eligible to the format)."""
-    item = Item(*row[:7], row.xml if with_metadata else None,
+def _item(row, prefix: str | None, with_metadata: bool, renderers: Renderers, packer: Packer) -> Item | None:
+    """The Item of a row, its rendition unpacked; for a notice of the backlog, rendered now (None: not eligible
+    to the format)."""
+    item = Item(*row[:7], packer.unpack(row.xml) if with_metadata and row.xml is not None else None,
                 _provenance(row) if with_metadata and row.source != LOCAL_SOURCE else None)
     if row.pending is None or prefix is None:
         return item
@@ -95,6 +95,7 @@ class SqlRepository:
     def __init__(self, engine: Engine, *, renderers: Renderers = RENDERERS):
         self.engine = engine
         self.renderers = renderers
+        self.packer = packer_for(engine)
 
     def earliest_datestamp(self) -> datetime | None:
         with self.engine.connect() as connection:
@@ -127,7 +128,7 @@ class SqlRepository:
         if not rows:
             return None
         row = rows[0]
-        item = _item(row, prefix, True, self.renderers)
+        item = _item(row, prefix, True, self.renderers, self.packer)
         # not eligible to the format: the notice exists, without metadata in it (cannotDisseminateFormat)
         return item if item is not None else Item(*row[:7], None)
 
@@ -153,7 +154,7 @@ class SqlRepository:
             for row in rows:
                 if not row.listed:  # not in this format (not eligible to it)
                     continue
-                item = _item(row, selection.prefix, with_metadata, self.renderers)
+                item = _item(row, selection.prefix, with_metadata, self.renderers, self.packer)
                 if item is not None:  # a backlog notice not eligible to the format is skipped …
                     limit -= 1
                     yield item
@@ -174,7 +175,7 @@ _PAGE_LIMIT = bindparam("page_limit", type_=Integer(), required=False)
 
 
 @lru_cache(maxsize=64)
-def _page_statement(selection: Selection, with_metadata: bool, postgresql: bool):
+def _page_statement(selection: Selection, with_metadata: bool):
     """The statement of a list's pages: the next notices of the selection (in the format's list or not), then
     their rendition in the format. Built once per list: its selection, `until` frozen, is the same on every
     page. The LIMIT is on the notice index scan alone: joined first, PostgreSQL plans a page as a parallel
@@ -186,7 +187,7 @@ def _page_statement(selection: Selection, with_metadata: bool, postgresql: bool)
     # A notice is in a format's lists when it has a rendition in it, or is a tombstone, or waits in the
     # rendering backlog (then `_item` renders it, and drops it if it is not eligible to the format).
     listed = or_(_R.notice_id.is_not(None), p.deleted, ~p.rendered).label("listed")
-    xml = (_XML_BYTES if postgresql else _R.xml) if with_metadata else literal(None)
+    xml = _R.packed if with_metadata else literal(None)
     return (select(*(p[column.name] for column in _ITEM), xml.label("xml"), p.pending,
                    *(p[column.name] for column in _ORIGIN), listed)
             .select_from(page.outerjoin(Rendition.__table__, and_(_R.notice_id == p.id, _R.format == selection.prefix)))
@@ -194,12 +195,10 @@ def _page_statement(selection: Selection, with_metadata: bool, postgresql: bool)
 
 
 def _page_rows(engine: Engine, selection: Selection, with_metadata: bool, values: dict) -> Sequence:
-    """One page's rows. On PostgreSQL, read by psycopg itself in the binary format (store/driver.py): a rendition
-    selected as UTF-8 `bytea` then arrives as the bytes the response is written with (read as text, it is
-    decoded to a str only to be encoded back: ~5 µs a record, a fifth of what a ListRecords page cost); the
-    statement text is the same on every page, so psycopg prepares it and PostgreSQL plans it once."""
-    postgresql = engine.dialect.name == "postgresql"
-    return fetch(engine, _page_statement(selection, with_metadata, postgresql), values, binary=True)
+    """One page's rows. On PostgreSQL, read by psycopg itself in the binary format (store/driver.py): a packed
+    rendition arrives as the bytes of its frame (in the text format, as hex to decode); the statement text is
+    the same on every page, so psycopg prepares it and PostgreSQL plans it once."""
+    return fetch(engine, _page_statement(selection, with_metadata), values, binary=True)
 
 
 class CachedRepository(SqlRepository):

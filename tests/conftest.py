@@ -25,8 +25,8 @@ from app.settings import Settings
 from .pg import PostgresUnavailable, ensure_server, scratch_database
 from .shared import shared
 
-TABLES = ("rendition", "harvest_issue", "harvest_run", "partner", "api_token", "export_snapshot", "notice",
-          "minted_ref")
+TABLES = ("rendition", "rendition_dictionary", "harvest_issue", "harvest_run", "partner", "api_token",
+          "export_snapshot", "notice", "minted_ref")
 
 
 def pytest_configure(config):

@@ -1,4 +1,5 @@
-"""`pop renditions rebuild|render`: the stored renditions and the rendering backlog (store/backlog.py)."""
+"""`pop renditions rebuild|render|pack`: the stored renditions, the rendering backlog (store/backlog.py) and how
+renditions are packed (store/packing.py)."""
 from __future__ import annotations
 
 import sys
@@ -8,6 +9,7 @@ import click
 from formats.bases import BASES
 from formats.registry import FORMATS
 from store.backlog import backlog_size, rebuild_renditions, render_in_parallel
+from store.packing import MIN_SAMPLES, train_and_repack
 
 from .common import one_line_errors, pop
 
@@ -46,6 +48,22 @@ def render(batch_size: int, workers: int | None):
     with click.progressbar(length=pending, label="rendering", file=sys.stderr, show_pos=True) as bar:
         done = render_in_parallel(db, batch_size=batch_size, workers=workers, progress=bar.update)
     click.echo(f"rendered: {done}")
+
+
+@renditions.command("pack")
+@click.option("--format", "prefixes", multiple=True, type=click.Choice(list(FORMATS)),
+              help="Only this format (repeatable; default: all).")
+@one_line_errors
+def pack(prefixes: tuple[str, ...]):
+    """Train a new compression dictionary of each format on a sample of its stored renditions, and repack them
+    all with it (after the store has grown or changed much; a store trains its first ones by itself)."""
+    db = pop().db
+    repacked = train_and_repack(db.engine, db.packer, prefixes or db.renderers.prefixes, only_missing=False)
+    for prefix in prefixes or db.renderers.prefixes:
+        if prefix in repacked:
+            click.echo(f"{prefix}: {repacked[prefix]} renditions repacked")
+        else:
+            click.echo(f"{prefix}: fewer than {MIN_SAMPLES} renditions, left as they are")
 
 
 commands = [renditions]

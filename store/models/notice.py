@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text, true
+from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, text, true)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import BigId, JsonType, Model
@@ -61,7 +62,21 @@ class Rendition(Model):
     notice_id: Mapped[int] = mapped_column(BigId, ForeignKey("notice.id", ondelete="CASCADE"), primary_key=True)
     format: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[str] = mapped_column(String(16))  # the format's mapping version it was rendered with
-    xml: Mapped[str] = mapped_column(Text)
+    # The XML as a Zstandard frame, compressed with a dictionary of its format (store/packing.py)
+    packed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RenditionDictionary(Model):
+    """A Zstandard dictionary trained on the store's renditions of one format; `id` is the dictionary id written in
+    the header of every frame packed with it (store/packing.py). Never changed; kept while a frame names it."""
+
+    __tablename__ = "rendition_dictionary"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    format: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    samples: Mapped[int] = mapped_column(Integer)  # renditions it was trained on
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class StoreState(Model):

@@ -108,8 +108,9 @@ def test_manifests_paint_the_measured_images_at_their_real_sizes(iiif_app, image
 
     # EDM links each image to its manifest
     with db.session() as session:
-        edm = session.execute(select(Rendition.xml).join(NoticeRow, NoticeRow.id == Rendition.notice_id).where(
-            NoticeRow.ref == "000PE000001", Rendition.format == "edm")).scalar_one()
+        edm = db.packer.unpack_text(session.execute(select(Rendition.packed).join(
+            NoticeRow, NoticeRow.id == Rendition.notice_id).where(
+            NoticeRow.ref == "000PE000001", Rendition.format == "edm")).scalar_one())
     assert '<dcterms:isReferencedBy rdf:resource="http://testserver/iiif/joconde/000PE000001/manifest"/>' in edm
 
     root = client.get("/iiif/collection").get_json()

@@ -40,7 +40,8 @@ def test_a_format_lists_only_the_notices_of_its_bases_that_it_can_carry(db):
     with db.session() as session:
         ids = session.execute(select(NoticeRow.id).where(
             NoticeRow.base == "joconde", NoticeRow.ref.in_([ref("joconde", 0), ref("joconde", 3)]))).scalars().all()
-        session.execute(insert(Rendition), [{"notice_id": i, "format": "objects", "version": "1", "xml": "<objects/>"}
+        session.execute(insert(Rendition), [{"notice_id": i, "format": "objects", "version": "1",
+                                             "packed": db.packer.pack("objects", "<objects/>")}
                                             for i in ids])
     deleted = {f"oai:pop.culture.gouv.fr:{b}:{r}" for b, r in demo.deleted if b in OBJECTS.bases}
     expected = sorted({f"oai:pop.culture.gouv.fr:joconde:{ref('joconde', n)}" for n in (0, 3)} | deleted)

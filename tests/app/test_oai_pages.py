@@ -54,7 +54,8 @@ def test_pages_of_every_size_send_each_notice_of_the_format_once_in_order(db):
     with db.session() as session:
         ids = session.execute(select(NoticeRow.id).where(
             NoticeRow.ref.in_([ref(base, n) for base, n in carried]))).scalars().all()
-        session.execute(insert(Rendition), [{"notice_id": i, "format": "sparse", "version": "1", "xml": "<s>é</s>"}
+        session.execute(insert(Rendition), [{"notice_id": i, "format": "sparse", "version": "1",
+                                             "packed": db.packer.pack("sparse", "<s>é</s>")}
                                             for i in ids])
         order = session.execute(select(NoticeRow.base, NoticeRow.ref, NoticeRow.deleted, NoticeRow.id)
                                 .where(NoticeRow.base.in_(SPARSE.bases))

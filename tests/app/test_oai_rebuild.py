@@ -20,15 +20,15 @@ def test_rebuild_rerenders_and_moves_only_the_changed_notices(app, db, runner):
                                                             NoticeRow.ref == ref("joconde", 0))).scalar_one()
         # What an older oai_dc mapping had rendered for one notice.
         session.execute(update(Rendition).where(Rendition.notice_id == target, Rendition.format == "oai_dc")
-                        .values(xml="<oai_dc:dc>old mapping</oai_dc:dc>"))
+                        .values(packed=db.packer.pack("oai_dc", "<oai_dc:dc>old mapping</oai_dc:dc>")))
         version = store_version(session)
     result = runner.invoke(cli, ["renditions", "rebuild", "--format", "oai_dc"])
     assert result.exit_code == 0, result.output
     assert "datestamps moved: 1" in result.output
     with db.session() as session:
         rows = {r.ref: r for r in session.execute(select(NoticeRow.ref, NoticeRow.base, NoticeRow.datestamp, NoticeRow.id))}
-        xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == target,
-                                                          Rendition.format == "oai_dc")).scalar_one()
+        xml = db.packer.unpack_text(session.execute(select(Rendition.packed).where(
+            Rendition.notice_id == target, Rendition.format == "oai_dc")).scalar_one())
         assert store_version(session) == version + 1
     assert "old mapping" not in xml and xml.startswith("<oai_dc:dc")
     assert rows[ref("joconde", 0)].datestamp > T0 + timedelta(days=1)

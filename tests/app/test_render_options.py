@@ -34,8 +34,9 @@ def vase(ref: str = "000PE000001", title: str = "Vase"):
 
 def stored_edm(db) -> dict[str, str]:
     with db.session() as session:
-        return dict(session.execute(select(NoticeRow.ref, Rendition.xml).join(
-            Rendition, Rendition.notice_id == NoticeRow.id).where(Rendition.format == "edm")).all())
+        return {ref: db.packer.unpack_text(frame) for ref, frame in session.execute(
+            select(NoticeRow.ref, Rendition.packed).join(Rendition, Rendition.notice_id == NoticeRow.id)
+            .where(Rendition.format == "edm")).all()}
 
 
 def get_edm(app, ref: str) -> str:

@@ -125,8 +125,8 @@ def test_a_write_during_the_backlog_drops_stale_renditions_and_defers_again(db):
     with db.session() as session:
         assert render_backlog(session)[0] == 1
     with db.session() as session:
-        xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == row.id,
-                                                          Rendition.format == "oai_dc")).scalar_one()
+        xml = db.packer.unpack_text(session.execute(select(Rendition.packed).where(
+            Rendition.notice_id == row.id, Rendition.format == "oai_dc")).scalar_one())
     assert "Un autre titre" in xml
 
 
@@ -148,6 +148,6 @@ def test_renditions_rendered_elsewhere_are_not_stored_for_a_notice_written_since
     assert stored == len(rendered) - 1 and pending == 1
     with db.session() as session:
         assert render_backlog(session)[0] == 1
-        xml = session.execute(select(Rendition.xml).where(Rendition.notice_id == row.id,
-                                                          Rendition.format == "oai_dc")).scalar_one()
+        xml = db.packer.unpack_text(session.execute(select(Rendition.packed).where(
+            Rendition.notice_id == row.id, Rendition.format == "oai_dc")).scalar_one())
     assert "Un autre titre" in xml
