@@ -112,8 +112,9 @@ def _packed_copy(connection, table, offset: str, task: dict, packer) -> None:
     prefix_at = names.index("format")
     with connection.cursor(name=f"packed_{task['k']}_{task['part']}") as rows, connection.cursor() as out:
         rows.execute(_rows_of(table, offset), task)
+        statement = f'COPY "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) FROM STDIN'
         while batch := rows.fetchmany(PACKED_BATCH):
-            with out.copy(f'COPY "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) FROM STDIN') as copy:
+            with out.copy(statement) as copy:
                 for *values, old, new in batch:
                     xml = packer.unpack(values[at]).replace(old.encode(), new.encode())
                     values[at] = packer.pack(values[prefix_at], xml)

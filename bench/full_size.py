@@ -55,7 +55,7 @@ REPOSITORY = "pop.culture.gouv.fr"
 # Bytes a notice takes before the seed is measured: the database (issue 17: 8.4 KB at 100k) and the export files.
 ESTIMATE = {"database": 8_600, "exports": 5_000}
 # An oai_dc ListRecords' rows in its order (store/oai.py): the limit a harvest is measured against.
-LIMIT_QUERY = ("SELECT r.xml FROM notice n LEFT JOIN rendition r ON r.notice_id = n.id AND r.format = 'oai_dc' "
+LIMIT_QUERY = ("SELECT r.packed FROM notice n LEFT JOIN rendition r ON r.notice_id = n.id AND r.format = 'oai_dc' "
                "WHERE r.notice_id IS NOT NULL OR n.deleted OR NOT n.rendered ORDER BY n.datestamp, n.id")
 
 

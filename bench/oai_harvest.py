@@ -92,33 +92,21 @@ def load(database: str, size: int, batch: int) -> None:
 
 
 def multiply(database: str, factor: int) -> None:
-    """Copy every notice (and its renditions, REF rewritten inside) factor-1 times, in SQL: reaching 1M notices
-    through the write path takes ~30 min on the shared bench machine; copies cost the same to serve."""
-    from sqlalchemy import text
+    """Copy the notices up to factor times as many, in SQL (bench/copies.py: REFs of each base's pattern,
+    renditions rewritten inside their frames): reaching 1M notices through the write path takes ~30 min on the
+    shared bench machine; copies cost the same to serve."""
+    import psycopg
 
-    from store.db import Database
+    from bench.copies import copy_up_to
 
-    db = Database(database)
+    url = database.replace("postgresql+psycopg://", "postgresql://", 1)
     started = time.perf_counter()
-    with db.session() as session:
-        top = session.execute(text("SELECT max(id) FROM notice")).scalar_one()
-        session.execute(text(
-            "INSERT INTO notice (id, base, ref, fields, producer, producer_slug, source, source_identifier, "
-            "source_datestamp, content_hash, fields_hash, created, datestamp, deleted) "
-            "SELECT o.id + k * :top, o.base, o.ref || 'K' || k, o.fields, o.producer, o.producer_slug, o.source, "
-            "o.source_identifier, o.source_datestamp, o.content_hash, o.fields_hash, o.created, "
-            "o.datestamp + k * interval '1 day', o.deleted FROM notice o, generate_series(1, :copies) k "
-            "WHERE o.id <= :top"), {"top": top, "copies": factor - 1})
-        session.execute(text(
-            "INSERT INTO rendition (notice_id, format, version, xml) "
-            "SELECT r.notice_id + k * :top, r.format, r.version, replace(r.xml, o.ref, o.ref || 'K' || k) "
-            "FROM rendition r JOIN notice o ON o.id = r.notice_id, generate_series(1, :copies) k "
-            "WHERE o.id <= :top"), {"top": top, "copies": factor - 1})
-        session.execute(text("SELECT setval(pg_get_serial_sequence('notice', 'id'), (SELECT max(id) FROM notice))"))
-        session.execute(text("UPDATE store_state SET version = version + 1"))
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("VACUUM ANALYZE notice")
-        connection.exec_driver_sql("VACUUM ANALYZE rendition")
+    with psycopg.connect(url, autocommit=True) as connection:
+        count = connection.execute("SELECT count(*) FROM notice").fetchone()[0]
+    copy_up_to(url, count * factor)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE notice")
+        connection.execute("VACUUM ANALYZE rendition")
     print(f"multiplied ×{factor} in {time.perf_counter() - started:,.0f} s")
 
 
@@ -150,7 +138,7 @@ class PeerAdapter:
         from sqlalchemy import text
 
         query = text(
-            "SELECT n.base, n.ref, n.datestamp, n.deleted, r.xml FROM notice n "
+            "SELECT n.base, n.ref, n.datestamp, n.deleted, r.packed FROM notice n "
             "LEFT JOIN rendition r ON r.notice_id = n.id AND r.format = 'oai_dc' "
             "WHERE r.notice_id IS NOT NULL OR n.deleted ORDER BY n.datestamp, n.id OFFSET :cursor LIMIT :limit")
         with self.db.engine.connect() as connection:
@@ -165,8 +153,8 @@ class PeerAdapter:
         if not with_metadata:
             return header
         fields: dict[str, list[str]] = {}
-        if row.xml:
-            for element in etree.fromstring(row.xml):
+        if row.packed:
+            for element in etree.fromstring(self.db.packer.unpack(row.packed)):
                 fields.setdefault(etree.QName(element).localname, []).append(element.text or "")
         return header, common.Metadata(None, fields), None
 

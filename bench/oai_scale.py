@@ -89,7 +89,7 @@ def disk(url: str) -> dict:
             "WHERE indrelid IN ('notice'::regclass, 'rendition'::regclass) ORDER BY 2 DESC").fetchall())
         database = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         formats = connection.execute(
-            "SELECT format, count(*), avg(octet_length(xml))::int, avg(pg_column_size(xml))::int "
+            "SELECT format, count(*), avg(octet_length(packed))::int, avg(pg_column_size(packed))::int "
             "FROM rendition GROUP BY format ORDER BY format").fetchall()
     return {"notices": notices, "tables": sizes, "indexes": index_sizes, "database": database,
             "renditions": [{"format": f, "rows": n, "bytes": b, "stored": s} for f, n, b, s in formats]}

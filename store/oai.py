@@ -124,7 +124,7 @@ class SqlRepository:
 
     def get(self, base: str, ref: str, prefix: str | None) -> Item | None:
         rows = fetch(self.engine, _GET_HEADER, {"base": base, "ref": ref}) if prefix is None else \
-            fetch(self.engine, _GET_RECORD, {"base": base, "ref": ref, "prefix": prefix})
+            fetch(self.engine, _GET_RECORD, {"base": base, "ref": ref, "prefix": prefix}, binary=True)
         if not rows:
             return None
         row = rows[0]

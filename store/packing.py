@@ -107,9 +107,9 @@ class Packer:
             prefix, data = self._rows[dictionary_id]
             trained = zstandard.ZstdCompressionDict(data)
             trained.precompute_compress(level=LEVEL)  # else prepared again for every frame
-            made = cache[dictionary_id] = _Dictionary(
-                dictionary_id, prefix, zstandard.ZstdCompressor(level=LEVEL, dict_data=trained, write_content_size=True),
-                zstandard.ZstdDecompressor(dict_data=trained))
+            compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=trained, write_content_size=True)
+            made = cache[dictionary_id] = _Dictionary(dictionary_id, prefix, compressor,
+                                                      zstandard.ZstdDecompressor(dict_data=trained))
         return made
 
     # --- frames -------------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class Packer:
         trained = zstandard.train_dictionary(size, samples, dict_id=dictionary_id, level=LEVEL)
         connection.execute(insert(RenditionDictionary).values(
             id=dictionary_id, format=prefix, data=trained.as_bytes(), samples=len(samples),
-            created_at=datetime.now(timezone.utc).replace(tzinfo=None)))  # to the µs: the newest is the one used
+            created_at=datetime.now(timezone.utc).replace(tzinfo=None)))  # to the µs: the newest one is used
         return dictionary_id
 
 
