@@ -31,6 +31,7 @@ from .db import Database
 from .models import NoticeRow
 from .clock import utcnow
 from .notices import WriteSummary, delete_notices, write_notices
+from .packing import ensure_dictionaries
 
 DELETED_MARKER = "_deleted"  # protocols.export.writers.DELETED_MARKER
 
@@ -198,6 +199,7 @@ def import_file(
         if total.rejected_count and not partial:
             session.rollback()
             return WriteSummary(rejected=total.rejected, unlisted_rejections=total.unlisted_rejections)
+    ensure_dictionaries(db.engine, db.renderers.prefixes, db.packer, force=True)  # once there are enough renditions
     return total
 
 

@@ -30,8 +30,8 @@ from harvest.provenance import Origin
 
 from .clock import utcnow
 from .db import renderers_of
-from .packing import packer_for
 from .models import NoticeRow, Rendition, StoreState
+from .packing import packer_for
 
 
 @dataclass

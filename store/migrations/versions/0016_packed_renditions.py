@@ -3,7 +3,8 @@ here on the store's own renditions (store/packing.py; docs/operations.md, "Stora
 
 The table is rewritten, not altered (a dropped column keeps its bytes on disk until the table is rewritten):
 `rendition_packed` is filled in notice-id order, in batches, then takes the place and the constraint names of
-`rendition`. A store of N notices holds ~4 N renditions: ~1 minute a million on two cores.
+`rendition`. A store of N notices holds ~4 N renditions: ~2 s a format to train its dictionary, then ~35 µs a
+rendition (~2.5 minutes a million notices).
 
 Revision ID: 0016_packed_renditions
 Revises: 0015_storage
@@ -56,7 +57,7 @@ def _rewrite(bind, source: str, target: str, columns: str, convert) -> None:
     while True:
         rows = bind.execute(sa.text(
             f"SELECT notice_id, format, version, {columns} FROM {source} "
-            "WHERE notice_id > :id OR (notice_id = :id AND format > :format) "
+            "WHERE (notice_id, format) > (:id, :format) "
             "ORDER BY notice_id, format LIMIT :limit"), {"id": last[0], "format": last[1], "limit": BATCH}).all()
         if not rows:
             return
