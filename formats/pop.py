@@ -8,8 +8,8 @@ harvest each other without loss.
     </pop:notice>
 
 Fields come in the base's dictionary order; numbers are written in Python's shortest round-trip form and
-objects as compact JSON (`type="json"`). Whether a field is multi-valued comes from the bases registry, so
-a one-value list reads back as a list. The schema is formats/schemas/pop.xsd, served at /schemas/pop.xsd.
+objects as compact JSON with sorted keys (`type="json"`). Whether a field is multi-valued comes from the bases
+registry, so a one-value list reads back as a list. The schema is formats/schemas/pop.xsd, served at /schemas/pop.xsd.
 """
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ SCHEMA = "/schemas/pop.xsd"  # relative: served by this server, resolved against
 def _text(value: Any, kind: str) -> tuple[str, str]:
     """(type attribute, element text) of one value."""
     if kind == "object" or isinstance(value, (dict, list)):
-        return ' type="json"', escape_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        # keys sorted: an object reads back from the store in the database's key order (JSONB's on PostgreSQL,
+        # the canonical JSON's on SQLite), and the same notice must render the same bytes (renditions rebuild)
+        return ' type="json"', escape_text(json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                                                      sort_keys=True))
     if kind == "number":
         return ' type="number"', repr(value) if isinstance(value, float) else str(value)
     return "", escape_text(value)
@@ -101,4 +104,5 @@ def _gathered(base_name: str) -> dict[str, bool]:
     return {f.code: f.kind == "object" for f in get_base(base_name).fields if f.multi}
 
 
-FORMAT = MetadataFormat(prefix="pop", namespace=NAMESPACE, schema=SCHEMA, render=render, parse=parse)
+# version 2: objects' keys sorted (version 1 wrote them in the order the notice had them)
+FORMAT = MetadataFormat(prefix="pop", namespace=NAMESPACE, schema=SCHEMA, render=render, parse=parse, version="2")
