@@ -100,7 +100,7 @@ def _rows_of(table, offset: str) -> str:
     """The seed rows of part %(part)s of copy %(k)s of `table`, as `_copy_statement` makes them, the packed column
     as it is, then the seed's REF and the copy's (for the packed column's rewrite)."""
     statement = _copy_statement(table, offset)
-    columns, rows = statement.split(" OVERRIDING SYSTEM VALUE SELECT ", 1)
+    _, rows = statement.split(" OVERRIDING SYSTEM VALUE SELECT ", 1)
     return "SELECT " + rows.replace(" FROM (SELECT *,", ", s._ref, s._new FROM (SELECT *,", 1)
 
 

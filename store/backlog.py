@@ -30,9 +30,9 @@ from formats.registry import Renderers, public_notice
 from .bulk import prepared_batches
 from .clock import utcnow
 from .db import Database, renderers_of
-from .packing import ensure_dictionaries
 from .models import NoticeRow, Rendition
 from .notices import move_datestamps, replace_renditions, row_to_notice
+from .packing import ensure_dictionaries
 
 _log = logging.getLogger("pop.store.backlog")
 

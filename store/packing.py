@@ -19,9 +19,8 @@ import secrets
 import threading
 import time
 import weakref
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import zstandard
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
@@ -41,17 +40,13 @@ class UnknownDictionary(LookupError):
     """A frame names a dictionary that is not in the store (a frame from another store)."""
 
 
-@dataclass(frozen=True)
-class _Dictionary:
-    id: int
-    format: str
+class _Dictionary(NamedTuple):
     compressor: zstandard.ZstdCompressor
     decompressor: zstandard.ZstdDecompressor
 
 
 def _plain() -> _Dictionary:
-    return _Dictionary(0, "", zstandard.ZstdCompressor(level=LEVEL, write_content_size=True),
-                       zstandard.ZstdDecompressor())
+    return _Dictionary(zstandard.ZstdCompressor(level=LEVEL, write_content_size=True), zstandard.ZstdDecompressor())
 
 
 class Packer:
@@ -60,7 +55,7 @@ class Packer:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._rows: dict[int, tuple[str, bytes]] = {}  # dictionary id → (format, trained bytes)
+        self._rows: dict[int, bytes] = {}  # dictionary id → its trained bytes
         self._latest: dict[str, int] = {}  # format → the id of its newest dictionary
         self._loaded_at = float("-inf")
         self.plain_packed: dict[str, int] = {}  # format → frames packed without a dictionary (`ensure_dictionaries`)
@@ -86,7 +81,7 @@ class Packer:
         with self._lock:
             for row in rows:
                 if row.id in data:
-                    self._rows[row.id] = (row.format, data[row.id])
+                    self._rows[row.id] = data[row.id]
                 self._latest[row.format] = row.id  # ordered by creation: the last one wins
             self._loaded_at = time.monotonic()
 
@@ -104,12 +99,10 @@ class Packer:
                 self.load()
                 if dictionary_id not in self._rows:
                     raise UnknownDictionary(f"rendition dictionary {dictionary_id} is not in this store")
-            prefix, data = self._rows[dictionary_id]
-            trained = zstandard.ZstdCompressionDict(data)
+            trained = zstandard.ZstdCompressionDict(self._rows[dictionary_id])
             trained.precompute_compress(level=LEVEL)  # else prepared again for every frame
             compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=trained, write_content_size=True)
-            made = cache[dictionary_id] = _Dictionary(dictionary_id, prefix, compressor,
-                                                      zstandard.ZstdDecompressor(dict_data=trained))
+            made = cache[dictionary_id] = _Dictionary(compressor, zstandard.ZstdDecompressor(dict_data=trained))
         return made
 
     # --- frames -------------------------------------------------------------------------------------------

@@ -9,5 +9,5 @@ from .harvest import Partner, HarvestRun, HarvestIssue, MintedRef
 from .admin import ApiToken, ExportSnapshot
 from .image import ImageRow
 
-__all__ = ["Model", "NoticeRow", "Rendition", "RenditionDictionary", "StoreState", "Partner", "HarvestRun", "HarvestIssue", "MintedRef",
-           "ApiToken", "ExportSnapshot", "ImageRow"]
+__all__ = ["Model", "NoticeRow", "Rendition", "RenditionDictionary", "StoreState", "Partner", "HarvestRun",
+           "HarvestIssue", "MintedRef", "ApiToken", "ExportSnapshot", "ImageRow"]

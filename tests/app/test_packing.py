@@ -86,9 +86,9 @@ def test_frames_of_every_dictionary_stay_readable_and_are_served_alike(app, db, 
         db.packer.train(connection, "oai_dc", samples)
     db.packer.load()
     assert db.packer.dictionary_of("oai_dc") not in (0, first)
-    load_more = db.packer.pack("oai_dc", "<oai_dc:dc>une autre</oai_dc:dc>")
+    newer = db.packer.pack("oai_dc", "<oai_dc:dc>une autre</oai_dc:dc>")
     reader = Packer(db.engine)
-    assert reader.unpack_text(load_more) == "<oai_dc:dc>une autre</oai_dc:dc>"
+    assert reader.unpack_text(newer) == "<oai_dc:dc>une autre</oai_dc:dc>"
     assert [reader.unpack(frame) for _, prefix, frame in frames if prefix == "oai_dc"] == samples
 
 

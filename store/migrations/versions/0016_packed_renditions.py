@@ -68,7 +68,7 @@ def _rewrite(bind, source: str, target: str, columns: str, convert) -> None:
         last = (rows[-1][0], rows[-1][1])
 
 
-def _swap(new_table: str, value_column: str, value_type) -> None:
+def _swap(new_table: str, value_column: str) -> None:
     """Make `new_table` (filled) the `rendition` table."""
     op.drop_table("rendition")
     op.rename_table(new_table, "rendition")
@@ -108,7 +108,7 @@ def upgrade() -> None:
     _new_table("rendition_packed", sa.LargeBinary())
     _rewrite(bind, "rendition", "rendition_packed", "xml",
              lambda prefix, xml: compressors.get(prefix, plain).compress(xml.encode("utf-8")))
-    _swap("rendition_packed", "packed", sa.LargeBinary())
+    _swap("rendition_packed", "packed")
 
 
 def downgrade() -> None:
@@ -124,7 +124,7 @@ def downgrade() -> None:
 
     _new_table("rendition_text", sa.Text())
     _rewrite(bind, "rendition", "rendition_text", "packed", unpacked)
-    _swap("rendition_text", "xml", sa.Text())
+    _swap("rendition_text", "xml")
     if bind.dialect.name == "postgresql":
         op.execute("ALTER TABLE rendition ALTER COLUMN xml SET STORAGE MAIN")  # as 0015 left it
     op.drop_table("rendition_dictionary")
