@@ -299,6 +299,12 @@ class Settings:
     iiif_collection_page_size: int = setting(
         "POP_IIIF_COLLECTION_PAGE_SIZE", "manifests per page of a base's IIIF collection (`/iiif/{base}/collection`).",
         parse=whole_number, default=100)
+    iiif_cache_mb: int = setting(
+        "POP_IIIF_CACHE_MB",
+        "megabytes of built IIIF manifests each worker process keeps (least recently asked dropped first; a "
+        "manifest of the demo data takes 4-7 KB with its entry). A cached manifest is answered after one "
+        "statement that checks it is still current; `0` keeps none (docs/iiif.md).",
+        parse=whole_number, default=64)
     image_probe_per_host: int = setting(
         "POP_IMAGE_PROBE_PER_HOST",
         "requests at once to one image server while `pop images probe` and `pop worker` measure images.",

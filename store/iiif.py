@@ -2,9 +2,11 @@
 
 A manifest depends on what we publish of the notice (its `content_hash`, `licence` and `source`; its
 `datestamp` moves with them) and on the facts of its measured images. Built manifests are kept per process in a
-`ManifestCache` bounded in bytes, with the notice's image URLs and the facts they were built from; a request for
-a cached one is **one statement** (the notice's version joined to the current facts of those URLs) and a byte
-copy. When either differs, the notice is read in full and its manifest built again (two statements).
+`ManifestCache` bounded in bytes (`POP_IIIF_CACHE_MB`), with the notice's image URLs and the facts they were built
+from; a request for a cached one is **one statement** (the notice's version joined to the current facts of those
+URLs) and a byte copy. When either differs, the notice is read in full and its manifest built again (two
+statements). Every statement of a manifest is read through store/driver.py (`fetch`: on PostgreSQL, psycopg
+itself, prepared once per connection).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import orjson
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, false, select
@@ -29,11 +31,11 @@ from protocols.iiif.manifest import Site, build_manifest
 
 from .db import Database
 from .driver import fetch
-from .images import measured_images
+from .images import MeasuredImage, measured_images
 from .models import ImageRow, NoticeRow
 
 ILLUSTRATED_BASES = tuple(IMAGE_FIELDS)  # the bases whose notices link images
-CACHE_BYTES = 32 * 2**20  # the manifests a process keeps (a demo manifest is 3-6 KB: several thousand)
+CACHE_BYTES = 64 * 2**20  # the manifests a process keeps (a demo manifest is 3-6 KB: about ten thousand)
 ENTRY_OVERHEAD = 600  # bytes an entry costs besides its body and URLs (key, tuples, answer)
 SCAN_BATCH = 200  # notices a collection page reads at a time
 SCAN_LIMIT = 5000  # notices a collection page reads at most (a base with few measured images: partial pages)
@@ -53,6 +55,16 @@ def _check(urls: int) -> Select:
     return select(*_VERSION, *_FACTS).select_from(NoticeRow.__table__.outerjoin(ImageRow.__table__, and_(
         _I.url.in_([bindparam(f"u{n}") for n in range(urls)]) if urls else false(), _I.status == MEASURED))) \
         .where(*_LIVE)
+
+
+@lru_cache(maxsize=64)
+def _measured(urls: int) -> Select:
+    """The facts of those of `urls` URLs that are measured (bound as u0, u1…, as `_check` binds them)."""
+    return select(*_FACTS).where(_I.url.in_([bindparam(f"u{n}") for n in range(urls)]), _I.status == MEASURED)
+
+
+def _url_values(urls: Sequence[str]) -> dict[str, str]:
+    return {f"u{n}": url for n, url in enumerate(urls)}
 
 
 Facts = tuple[tuple[str, str | None, int, int], ...]  # (url, media type, width, height), sorted by URL
@@ -102,9 +114,11 @@ class ManifestCache:
             old = self._items.pop(key, None)
             if old is not None:
                 self.bytes -= old.weight
+            if entry.weight > self.max_bytes:  # larger than the whole cache (or a cache of 0 bytes): not kept
+                return
             self._items[key] = entry
             self.bytes += entry.weight
-            while self.bytes > self.max_bytes and len(self._items) > 1:
+            while self.bytes > self.max_bytes:
                 self.bytes -= self._items.popitem(last=False)[1].weight
 
     def clear(self) -> None:
@@ -131,25 +145,24 @@ def notice_manifest(engine: Engine, base: str, ref: str, site: Site,
     key = (base, ref)
     entry = cache.get(key) if cache is not None else None
     if entry is not None:
-        rows = fetch(engine, _check(len(entry.urls)), {"base": base, "ref": ref,
-                                                       **{f"u{n}": url for n, url in enumerate(entry.urls)}})
+        rows = fetch(engine, _check(len(entry.urls)), {"base": base, "ref": ref, **_url_values(entry.urls)})
         if not rows:
             return None
         if tuple(rows[0][:5]) == entry.version and _facts(rows) == entry.facts:
             return entry.answer
-    with engine.connect() as connection:
-        return _build(connection, base, ref, site, cache)
+    return _build(engine, base, ref, site, cache)
 
 
-def _build(connection: Connection, base: str, ref: str, site: Site,
-           cache: ManifestCache | None) -> ManifestAnswer | None:
-    row = connection.execute(_NOTICE, {"base": base, "ref": ref}).first()
-    if row is None:
+def _build(engine: Engine, base: str, ref: str, site: Site, cache: ManifestCache | None) -> ManifestAnswer | None:
+    rows = fetch(engine, _NOTICE, {"base": base, "ref": ref})
+    if not rows:
         return None
+    row = rows[0]
     public = public_notice(Notice(base=row.base, ref=row.ref, fields=row.fields, source=row.source,
                                   licence=row.licence, id=row.id, datestamp=row.datestamp))
     urls = tuple(image.url for image in notice_images(public.base, public.fields, image_base=site.image_base))
-    measured = measured_images(connection, urls)
+    measured = {r.url: MeasuredImage(*r) for r in fetch(engine, _measured(len(urls)), _url_values(urls))} \
+        if urls else {}
     manifest = build_manifest(public, measured, site)
     if manifest.json is None:
         answer = ManifestAnswer(None, None, manifest.left_out, manifest.reason)

@@ -25,7 +25,7 @@ from app.settings import Settings
 from .pg import PostgresUnavailable, ensure_server, scratch_database
 from .shared import shared
 
-TABLES = ("rendition", "rendition_dictionary", "harvest_issue", "harvest_run", "partner", "api_token",
+TABLES = ("rendition", "rendition_dictionary", "harvest_issue", "harvest_run", "partner", "api_token", "image",
           "export_snapshot", "notice", "minted_ref")
 
 

@@ -61,7 +61,8 @@ def _iiif() -> _Iiif:
         settings, db = pop().settings, pop().db
         options = db.renderers.options
         site = Site(settings.base_url, settings.repository_identifier, options.image_base, options.edm_default_rights)
-        state = current_app.extensions["iiif"] = _Iiif(site, db, {}, ManifestCache())
+        cache = ManifestCache(max(0, settings.iiif_cache_mb) * 2**20)
+        state = current_app.extensions["iiif"] = _Iiif(site, db, {}, cache)
     return state
 
 

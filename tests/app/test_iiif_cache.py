@@ -16,9 +16,10 @@ from ..conftest import make_settings
 IMAGES = "http://img.test"
 
 
-@pytest.fixture
-def iiif_app(database_url, tmp_path):
-    app = create_app(make_settings(database_url, tmp_path, image_base_url=IMAGES, iiif_collection_page_size=2))
+@pytest.fixture(params=[64, 0], ids=["cached", "POP_IIIF_CACHE_MB=0"])
+def iiif_app(database_url, tmp_path, request):
+    app = create_app(make_settings(database_url, tmp_path, image_base_url=IMAGES, iiif_collection_page_size=2,
+                                   iiif_cache_mb=request.param))
     yield app
     app.extensions["pop"].db.dispose()
 
@@ -42,7 +43,8 @@ def test_a_cached_manifest_follows_its_images_and_its_notice(iiif_app):
     url = "/iiif/joconde/000PE000001/manifest"
     first = client.get(url)
     assert [c["width"] for c in first.get_json()["items"]] == [640]
-    assert client.get(url).data == first.data  # from the cache
+    assert client.get(url).data == first.data  # from the cache, or built again the same
+    assert len(iiif_app.extensions["iiif"].cache) == (1 if iiif_app.extensions["pop"].settings.iiif_cache_mb else 0)
     _measure(db, "a.jpg", 800, 600)  # re-measured
     _measure(db, "b.jpg", 100, 50)  # newly measured
     second = client.get(url)
@@ -65,3 +67,18 @@ def test_the_last_page_of_a_collection_links_no_next_page(iiif_app):
     items = second.get_json()["items"]
     assert [i["id"].rsplit("/", 2)[1] for i in items] == ["000PE000004", "000PE000005"]  # full, and the end
     assert "Link" not in second.headers
+
+
+def test_the_manifest_cache_keeps_within_its_bytes():
+    from store.iiif import ManifestAnswer, ManifestCache, _Entry
+
+    def entry(size: int) -> _Entry:
+        return _Entry((1,), ("u",), (), ManifestAnswer(b"x" * size, "e", 0))
+
+    cache = ManifestCache(max_bytes=10_000)
+    for n in range(10):
+        cache.put(("joconde", str(n)), entry(2_000))
+    assert cache.bytes <= 10_000 and len(cache) == 3  # the least recently used dropped
+    assert cache.get(("joconde", "9")) is not None and cache.get(("joconde", "0")) is None
+    cache.put(("joconde", "big"), entry(20_000))  # larger than the whole cache: not kept, and nothing else lost
+    assert cache.get(("joconde", "big")) is None and cache.bytes <= 10_000
