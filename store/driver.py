@@ -12,8 +12,9 @@ again.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from psycopg.rows import namedtuple_row
 from sqlalchemy import Engine, exc
@@ -34,25 +35,49 @@ def fetch(engine: Engine, statement: Executable, parameters: Mapping[str, Any], 
           binary: bool = False) -> Sequence[Any]:
     """Every row of `statement` with `parameters` (named tuples: by position and by column name). `binary`: on
     PostgreSQL, read in the binary format (a `bytea` arrives as the bytes it holds, not as hex text)."""
+    with reading(engine, binary=binary) as run:
+        return run(statement, parameters)
+
+
+Run = Callable[[Executable, Mapping[str, Any]], Sequence[Any]]
+
+
+@contextmanager
+def reading(engine: Engine, *, binary: bool = False) -> Iterator[Run]:
+    """`run(statement, parameters)` → its rows, as `fetch` reads them, for several statements on one pooled
+    connection (one checkout and return for a read of two statements, the second built from the first's rows)."""
     if engine.dialect.name != "postgresql":
         with engine.connect() as connection:
-            return connection.execute(statement, parameters).all()
-    sql, literals = compiled(statement, engine.dialect)
-    values = {**literals, **parameters}
+            yield lambda statement, parameters: connection.execute(statement, parameters).all()
+        return
     dialect = engine.dialect
     try:
         pooled = engine.raw_connection()
     except dialect.loaded_dbapi.Error as error:  # refused, or lost while connecting: as Engine.connect raises it
         raise _wrapped(engine, None, None, error, dialect.is_disconnect(error, None, None)) from error
-    try:
-        driver = pooled.driver_connection
-        driver.autocommit = True  # one statement: no BEGIN and ROLLBACK round trips
-        with driver.cursor(row_factory=namedtuple_row, binary=binary) as cursor:
-            cursor.execute(sql, values)
-            rows = cursor.fetchall()
-        driver.autocommit = False  # as the pool hands connections out
+    current: list[Any] = []  # the statement running, and its values: set while the driver has it
+
+    def run(statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Any]:
+        sql, literals = compiled(statement, dialect)
+        current[:] = sql, {**literals, **parameters}
+        cursor.execute(*current)
+        rows = cursor.fetchall()
+        current.clear()
         return rows
+
+    try:
+        current[:] = None, None  # the driver's own calls count as statements (a connection found broken)
+        driver = pooled.driver_connection
+        driver.autocommit = True  # statements alone: no BEGIN and ROLLBACK round trips
+        with driver.cursor(row_factory=namedtuple_row, binary=binary) as cursor:
+            current.clear()
+            yield run
+            current[:] = None, None
+        driver.autocommit = False  # as the pool hands connections out
     except BaseException as error:
+        if not current:  # the caller's own error, between statements: the connection is as it was
+            driver.autocommit = False
+            raise
         dbapi_error = isinstance(error, dialect.loaded_dbapi.Error)
         lost = dbapi_error and dialect.is_disconnect(error, pooled.dbapi_connection, None)
         # Whatever state it was left in (autocommit, a statement cut halfway), it is never handed out again;
@@ -63,7 +88,7 @@ def fetch(engine: Engine, statement: Executable, parameters: Mapping[str, Any], 
             pooled.invalidate(error if isinstance(error, Exception) else None)
         if not dbapi_error:
             raise
-        raise _wrapped(engine, sql, values, error, lost) from error
+        raise _wrapped(engine, current[0], current[1], error, lost) from error
     finally:
         pooled.close()
 

@@ -30,7 +30,7 @@ from harvest.image_probe import MEASURED
 from protocols.iiif.manifest import Site, build_manifest
 
 from .db import Database
-from .driver import fetch
+from .driver import fetch, reading
 from .images import MeasuredImage, measured_images
 from .models import ImageRow, NoticeRow
 
@@ -154,15 +154,15 @@ def notice_manifest(engine: Engine, base: str, ref: str, site: Site,
 
 
 def _build(engine: Engine, base: str, ref: str, site: Site, cache: ManifestCache | None) -> ManifestAnswer | None:
-    rows = fetch(engine, _NOTICE, {"base": base, "ref": ref})
-    if not rows:
-        return None
-    row = rows[0]
-    public = public_notice(Notice(base=row.base, ref=row.ref, fields=row.fields, source=row.source,
-                                  licence=row.licence, id=row.id, datestamp=row.datestamp))
-    urls = tuple(image.url for image in notice_images(public.base, public.fields, image_base=site.image_base))
-    measured = {r.url: MeasuredImage(*r) for r in fetch(engine, _measured(len(urls)), _url_values(urls))} \
-        if urls else {}
+    with reading(engine) as run:  # both statements on one connection
+        rows = run(_NOTICE, {"base": base, "ref": ref})
+        if not rows:
+            return None
+        row = rows[0]
+        public = public_notice(Notice(base=row.base, ref=row.ref, fields=row.fields, source=row.source,
+                                      licence=row.licence, id=row.id, datestamp=row.datestamp))
+        urls = tuple(image.url for image in notice_images(public.base, public.fields, image_base=site.image_base))
+        measured = {r.url: MeasuredImage(*r) for r in run(_measured(len(urls)), _url_values(urls))} if urls else {}
     manifest = build_manifest(public, measured, site)
     if manifest.json is None:
         answer = ManifestAnswer(None, None, manifest.left_out, manifest.reason)

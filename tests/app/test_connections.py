@@ -11,7 +11,7 @@ from app import create_app
 from formats.bases import get_base
 from formats.notice import validate_notice
 from harvest.image_probe import MEASURED, Probe
-from store.driver import fetch
+from store.driver import fetch, reading
 from store.images import record_probes
 from store.models import NoticeRow
 from store.notices import write_notices
@@ -98,6 +98,29 @@ def test_reads_by_key_raise_sqlalchemy_errors_and_leave_no_connection_in_autocom
             fetch(engine, _BY_REF, {"ref": "none"})
         assert lost.value.connection_invalidated
         assert again_on_disconnect(lambda: fetch(engine, _BY_REF, {"ref": "none"})) == []
+    finally:
+        engine.dispose()
+
+
+def test_statements_read_on_one_connection_give_it_back_as_they_found_it(pg_url):
+    engine = create_engine(pg_url, pool_size=1, max_overflow=0)
+    try:
+        with reading(engine) as run:
+            assert run(_BY_REF, {"ref": "none"}) == [] and run(_BY_REF, {"ref": "other"}) == []
+        with pytest.raises(KeyError):  # the caller's own error between statements: the connection is kept
+            with reading(engine) as run:
+                backend = run(select(text("pg_backend_pid()")), {})[0][0]
+                raise KeyError("a bug of the caller")
+        kept = engine.raw_connection()
+        assert kept.driver_connection.autocommit is False and kept.driver_connection.info.backend_pid == backend
+        kept.close()
+        with pytest.raises(exc.ProgrammingError):  # a statement that fails: that connection is not handed out again
+            with reading(engine) as run:
+                run(_BY_REF, {"ref": "none"})
+                run(select(text("x")).select_from(text("no_such_table")), {})
+        replaced = engine.raw_connection()
+        assert replaced.driver_connection.info.backend_pid != backend and replaced.driver_connection.autocommit is False
+        replaced.close()
     finally:
         engine.dispose()
 
