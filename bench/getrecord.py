@@ -21,7 +21,9 @@ least), `--repeat` rounds of:
 - GetRecord `oai_dc` of random live identifiers, `--requests` times by one client, then by 8 clients at once
   (threads, each its own connection; one sync worker answers one at a time);
 - IIIF manifests: a third of the illustrated notices asked once each (uncached: the worker builds them), then
-  those again twice (cached: the worker's check and a byte copy).
+  those again twice (cached: the worker's check and a byte copy; `POP_IIIF_CACHE_MB` must hold a third);
+- GetRecord's statement alone, by psycopg from this process on one held connection (no app, no HTTP): the
+  round trip every GetRecord waits for, so the best GetRecord / `/healthz` ratio one round trip allows.
 
 Per phase: requests per second and per CPU second of the worker (what a busy machine blurs least), and the best
 of the rounds; the ratios GetRecord / `/healthz` are taken within a round. The load average is printed with the
@@ -220,6 +222,26 @@ def _ask(server: Server, paths: list[str], clients: int) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def statement_alone(database: str, paths: list[str]) -> float:
+    """GetRecord's one statement for each of `paths`, by psycopg on one held connection in autocommit (prepared):
+    the database's round trip that every GetRecord waits for, with no app, no HTTP: statements a second."""
+    import psycopg
+    from sqlalchemy.dialects import postgresql
+
+    from store.driver import compiled
+    from store.oai import _GET_RECORD
+
+    sql, literals = compiled(_GET_RECORD, postgresql.psycopg.dialect())
+    keys = [path.rsplit(":", 2)[-2:] for path in paths]
+    with psycopg.connect(database, autocommit=True) as connection, connection.cursor(binary=True) as cursor:
+        for base, ref in keys[:200]:  # prepared after a few executions, as the worker's connections are
+            cursor.execute(sql, {**literals, "base": base, "ref": ref, "prefix": "oai_dc"}).fetchall()
+        started = time.perf_counter()
+        for base, ref in keys:
+            cursor.execute(sql, {**literals, "base": base, "ref": ref, "prefix": "oai_dc"}).fetchall()
+        return len(keys) / (time.perf_counter() - started)
+
+
 def phase(servers: list[Server], paths: list[str], clients: int = 1, blocks: int = BLOCKS) -> dict[str, dict]:
     """`paths` asked of every server, in `blocks` turns (server A a block, then B, then A the next…), so that
     what else the shared machine does weighs on each alike."""
@@ -263,6 +285,9 @@ def run(args) -> None:
                         "manifest, cached (2 rounds)": phase(servers, thirds[n] * 2)}
             results = {server.name: {name: by_server[server.name] for name, by_server in measured.items()
                                      if server.name in by_server} for server in [*servers, bare]}
+            statements = statement_alone(args.database, getrecords)
+            results[bare.name]["GetRecord's statement alone"] = {"per_s": statements, "per_cpu_s": float("nan"),
+                                                                 "rss_mb": 0.0}
             loads.append(os.getloadavg()[0])
             rounds.append(results)
             print(f"round {n + 1}: " + "; ".join(
@@ -278,6 +303,16 @@ def run(args) -> None:
     for name in [server.name for server in servers]:
         ratios = [r[name]["manifest, cached (2 rounds)"]["per_s"] / r[bare.name]["/healthz"]["per_s"] for r in rounds]
         print(f"  {name}: cached manifest / bare WSGI app per round: {' / '.join(f'{x:.2f}' for x in ratios)}")
+    alone = [r[bare.name]["GetRecord's statement alone"]["per_s"] for r in rounds]
+    print(f"GetRecord's statement alone (psycopg, one held connection, no app): "
+          f"{' / '.join(f'{x:,.0f}' for x in alone)} statements/s, i.e. {' / '.join(f'{1e6 / x:.0f}' for x in alone)}"
+          " µs a round trip")
+    for name in [server.name for server in servers]:
+        # a GetRecord is at least a /healthz plus the statement's round trip: the best ratio that allows
+        best = [1 / (1 + r[name]["/healthz"]["per_s"] / r[bare.name]["GetRecord's statement alone"]["per_s"])
+                for r in rounds]
+        print(f"  {name}: best GetRecord / /healthz one round trip allows (/healthz time + round trip), per round: "
+              f"{' / '.join(f'{x:.2f}' for x in best)}")
 
 
 def _commit(root: Path) -> str:

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -50,6 +51,12 @@ def _plain(url: str) -> str:
 # --- load -------------------------------------------------------------------------------------------------
 def load(database: str, size: int, seed_size: int, seed: int) -> None:
     url = _plain(database)
+    from bench.common import ADMIN_URL
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:  # made when missing, kept when there
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(url) as connection:
         present = connection.execute("SELECT to_regclass('notice') IS NOT NULL").fetchone()[0] and \
             connection.execute("SELECT count(*) FROM notice").fetchone()[0]
