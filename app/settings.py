@@ -333,6 +333,12 @@ class Settings:
         "ListRecords and ListIdentifiers answers streamed at once by one worker process; beyond it, 503 with "
         "`Retry-After`.",
         parse=whole_number, default=8)
+    oai_read_ahead: bool = setting(
+        "POP_OAI_READ_AHEAD",
+        "`true`: on PostgreSQL, a worker that sends a full ListRecords / ListIdentifiers page reads the next one "
+        "meanwhile, in a thread, for the harvester's next request (store/read_ahead.py); `false` behind a "
+        "balancer that sends a list's pages to different workers, where it reads pages for nothing.",
+        parse=flag, default=True, shown_default="`true`")
     retry_after: int = setting(
         "POP_RETRY_AFTER",
         "the seconds a 503 (overload, database outage) tells clients to wait, in `Retry-After`.",

@@ -30,6 +30,7 @@ from .driver import fetch
 from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
 from .packing import Packer, packer_for
+from .read_ahead import ReadAhead
 from .selection import ANY_PARTNER, NoticeSelection, conditions
 
 _N = NoticeRow.__table__.c
@@ -90,12 +91,15 @@ def oai_selection(selection: Selection) -> NoticeSelection:
 
 class SqlRepository:
     """Reads notices and their renditions for the OAI-PMH provider; one short connection per call.
-    `renderers`: the store's (`Database.renderers`), for the notices of the rendering backlog."""
+    `renderers`: the store's (`Database.renderers`), for the notices of the rendering backlog; `read_ahead`:
+    the process's, to read the next page of a list before it is asked (store/read_ahead.py)."""
 
-    def __init__(self, engine: Engine, *, renderers: Renderers = RENDERERS):
+    def __init__(self, engine: Engine, *, renderers: Renderers = RENDERERS, read_ahead: ReadAhead | None = None):
         self.engine = engine
         self.renderers = renderers
         self.packer = packer_for(engine)
+        # PostgreSQL only: SQLite's reads share one file and gain nothing from a thread
+        self.read_ahead = read_ahead if engine.dialect.name == "postgresql" else None
 
     def earliest_datestamp(self) -> datetime | None:
         with self.engine.connect() as connection:
@@ -145,12 +149,19 @@ class SqlRepository:
     def items(self, selection: Selection, after: tuple[datetime, int] | None, limit: int,
               with_metadata: bool) -> Iterator[Item]:
         """Up to `limit` items after `after`, in (datestamp, id) order. A page is read whole and its connection
-        returned before the first item is sent on."""
+        returned before the first item is sent on; with `read_ahead`, a full page starts the read of the page
+        after it (store/read_ahead.py), and a page read ahead is taken instead of read."""
         after = after or (datetime.min, -1)
+        first = True
         while limit > 0:
             requested = limit
-            values = {"after_datestamp": after[0], "after_id": after[1], "page_limit": requested}
-            rows = _page_rows(self.engine, selection, with_metadata, values)
+            rows = self.read_ahead.take(self._ahead_key(selection, with_metadata, after, requested)) \
+                if first and self.read_ahead is not None else None
+            if rows is None:
+                rows = self._rows(selection, with_metadata, after, requested)
+            if first and self.read_ahead is not None and len(rows) == requested:
+                self._read_next(selection, with_metadata, rows, requested)
+            first = False
             for row in rows:
                 if not row.listed:  # not in this format (not eligible to it)
                     continue
@@ -161,6 +172,26 @@ class SqlRepository:
             if len(rows) < requested:  # … and replaced by the next one, unless the list has ended
                 return
             after = (rows[-1].datestamp, rows[-1].id)
+
+    def _rows(self, selection: Selection, with_metadata: bool, after: tuple[datetime, int], count: int) -> Sequence:
+        return _page_rows(self.engine, selection, with_metadata,
+                          {"after_datestamp": after[0], "after_id": after[1], "page_limit": count})
+
+    def _ahead_key(self, selection: Selection, with_metadata: bool, after: tuple[datetime, int], count: int):
+        return id(self.engine), selection, with_metadata, after, count
+
+    def _read_next(self, selection: Selection, with_metadata: bool, rows: Sequence, requested: int) -> None:
+        """Start reading the page the provider will ask for next: it asks a page's size and one more (to know
+        whether a next page exists), and its next token starts after the last item it sends, the one before
+        last. Rows that give no item (a backlog notice not eligible) make the guess miss: then nothing is
+        used, the next request reads its page itself."""
+        listed = [row for row in rows if row.listed]
+        if requested < 2 or len(listed) < requested - 1:
+            return
+        last_sent = listed[requested - 2]
+        following = (last_sent.datestamp, last_sent.id)
+        self.read_ahead.start(self._ahead_key(selection, with_metadata, following, requested),
+                              lambda: self._rows(selection, with_metadata, following, requested))
 
     def count(self, selection: Selection) -> int:
         query = self._filtered(select(func.count()).select_from(self._joined(selection)), selection)
@@ -209,8 +240,8 @@ class CachedRepository(SqlRepository):
     were cached. `cache` is anything with `get(key)` and `set(key, value, timeout=…)` (flask-caching's)."""
 
     def __init__(self, engine: Engine, cache, timeout: int = 3600, *, renderers: Renderers = RENDERERS,
-                 on_cache_error: Callable[[str, Exception], None] | None = None):
-        super().__init__(engine, renderers=renderers)
+                 on_cache_error: Callable[[str, Exception], None] | None = None, read_ahead: ReadAhead | None = None):
+        super().__init__(engine, renderers=renderers, read_ahead=read_ahead)
         self.cache = cache
         self.timeout = timeout
         self.on_cache_error = on_cache_error  # None: a warning in the log (store/cache.py)

@@ -5,7 +5,8 @@ What the protocol library cannot see is guarded here (docs/operations.md): a POS
 `badArgument` (an OAI-PMH error in an HTTP 200, like every other bad request); at most
 `POP_OAI_MAX_CONCURRENT_LISTS` ListRecords / ListIdentifiers answers stream at once in this process, beyond that
 a 503 with `Retry-After` (OAI-PMH flow control). A database outage is answered by app/errors.py.
-Every verb reads from a healthy read replica when there are some (`POP_DATABASE_REPLICAS`).
+Every verb reads from a healthy read replica when there are some (`POP_DATABASE_REPLICAS`); a full list page
+starts reading the next one (`POP_OAI_READ_AHEAD`, store/read_ahead.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from protocols.oaipmh import writer
 from store.db import Database
 from store.oai import CachedRepository
 from store.pool import again_on_disconnect
+from store.read_ahead import ReadAhead
 
 from .. import pop
 from ..errors import unavailable
@@ -43,8 +45,9 @@ OAI_REQUESTS_BY = labelled(OAI_REQUESTS)
 @blueprint.record_once
 def _limit_lists(state: BlueprintSetupState) -> None:
     # Per app, so per worker process (each gunicorn worker builds its app): threads of one worker share it.
-    state.app.extensions["pop.oai_lists"] = ConcurrencyLimit(state.app.extensions["pop"].settings
-                                                             .oai_max_concurrent_lists)
+    settings = state.app.extensions["pop"].settings
+    state.app.extensions["pop.oai_lists"] = ConcurrencyLimit(settings.oai_max_concurrent_lists)
+    state.app.extensions["pop.oai_read_ahead"] = ReadAhead() if settings.oai_read_ahead else None
 
 
 def _providers() -> dict[int, Provider]:
@@ -76,7 +79,8 @@ def provider(db: Database | None = None) -> Provider:
     repository of its own: it reads the store version once, for the whole answer."""
     db = db or pop().db
     cache = guarded_cache(current_app)
-    repository = CachedRepository(db.engine, cache, renderers=db.renderers, on_cache_error=cache.guard.failed)
+    repository = CachedRepository(db.engine, cache, renderers=db.renderers, on_cache_error=cache.guard.failed,
+                                  read_ahead=current_app.extensions.get("pop.oai_read_ahead"))
     providers = _providers()
     made = providers.get(id(db))
     if made is None:

@@ -8,11 +8,17 @@ import re
 
 from sqlalchemy import insert, select
 
+from formats.bases import get_base
+from formats.notice import validate_notice
+from store.notices import write_notices
+
 from formats.registry import FORMATS, MetadataFormat
 from protocols.oaipmh import Provider, ProviderConfig
 from store.models import NoticeRow, Rendition
 from store.oai import SqlRepository
+from store.read_ahead import ReadAhead
 
+from ..shared import pop_sample
 from .oai_demo import load, ref
 from .oai_xml import NS, parse
 
@@ -23,21 +29,24 @@ _RECORD = re.compile(rb"<record>.*?</record>", re.DOTALL)
 _IDENTIFIER = re.compile(rb"<identifier>([^<]*)</identifier>")
 
 
-def provider(db, page_size: int = 100) -> Provider:
+def provider(db, page_size: int = 100, read_ahead: ReadAhead | None = None, commit_lag: int = 0) -> Provider:
     config = ProviderConfig(base_url="http://testserver/oai", site_url="http://testserver",
                             repository_identifier="pop.culture.gouv.fr", repository_name="POP",
-                            admin_email="pop@culture.gouv.fr", secret_key="k", commit_lag=0,
+                            admin_email="pop@culture.gouv.fr", secret_key="k", commit_lag=commit_lag,
                             records_page_size=page_size, identifiers_page_size=page_size)
-    return Provider(SqlRepository(db.engine), config, formats={**FORMATS, "sparse": SPARSE})
+    return Provider(SqlRepository(db.engine, read_ahead=read_ahead), config, formats={**FORMATS, "sparse": SPARSE})
 
 
-def harvest(db, verb: str, prefix: str, page_size: int) -> tuple[list[bytes], int]:
-    """The bodies of a whole list, following its tokens; and how many pages it took."""
-    oai = provider(db, page_size)
+def harvest(db, verb: str, prefix: str, page_size: int, read_ahead: ReadAhead | None = None,
+            between_pages=lambda page: None) -> tuple[list[bytes], int]:
+    """The bodies of a whole list, following its tokens; and how many pages it took. `between_pages(n)` runs
+    after the n-th page (from 1)."""
+    oai = provider(db, page_size, read_ahead, commit_lag=2)
     pairs, bodies = [("verb", verb), ("metadataPrefix", prefix)], []
     while True:
         body = b"".join(oai.handle(pairs).body)
         bodies.append(body)
+        between_pages(len(bodies))
         token = parse(body).find(".//oai:resumptionToken", NS)
         if token is None or not token.text:
             return bodies, len(bodies)
@@ -83,3 +92,43 @@ def test_a_record_of_a_list_is_byte_for_byte_the_record_getrecord_sends(db):
         got = b"".join(oai.handle([("verb", "GetRecord"), ("metadataPrefix", "oai_dc"),
                                    ("identifier", identifier)]).body)
         assert _RECORD.findall(got) == [record], identifier
+
+
+def test_pages_read_ahead_are_the_pages_the_harvester_would_have_read(db):
+    load(db)
+    for page_size in (1, 3, 7, 100):
+        for verb in ("ListIdentifiers", "ListRecords"):
+            plain, pages = harvest(db, verb, "oai_dc", page_size)
+            ahead = ReadAhead()
+            read, read_pages = harvest(db, verb, "oai_dc", page_size, ahead)
+            assert [_RECORD.findall(b) or identifiers([b]) for b in read] == \
+                [_RECORD.findall(b) or identifiers([b]) for b in plain], (verb, page_size)
+            assert read_pages == pages
+            # on PostgreSQL every page but the first was read while the one before it was sent
+            assert ahead.used == (pages - 1 if db.is_postgresql else 0), (verb, page_size)
+            ahead.clear()
+
+
+def test_a_notice_changed_while_its_page_is_read_ahead_is_sent_once(db):
+    load(db)
+    plain, _ = harvest(db, "ListIdentifiers", "oai_dc", 5)
+    expected = identifiers(plain)
+    # a live Joconde notice of the second page, read ahead while the first is sent
+    changed = next(i for i in expected[5:10] if ":joconde:" in i and i not in identifiers(plain[:1]))
+    base, number = "joconde", changed.rsplit(":", 1)[1]
+
+    def change(page: int) -> None:
+        if page == 1:
+            raw = pop_sample(base)
+            raw.update(REF=number, TICO="Changé pendant la moisson")
+            with db.session() as session:
+                write_notices(session, [validate_notice(get_base(base), raw)])
+
+    ahead = ReadAhead()
+    got = identifiers(harvest(db, "ListIdentifiers", "oai_dc", 5, ahead, between_pages=change)[0])
+    ahead.clear()
+    assert len(got) == len(set(got))  # never twice
+    # read ahead, it is sent as it was when read; read when asked, it has left the list's window (its new
+    # datestamp is past `until`) and the next incremental harvest sends it
+    assert set(got) - {changed} == set(expected) - {changed}
+    assert (changed in got) == db.is_postgresql
