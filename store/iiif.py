@@ -5,8 +5,8 @@ A manifest depends on what we publish of the notice (its `content_hash`, `licenc
 `ManifestCache` bounded in bytes (`POP_IIIF_CACHE_MB`), with the notice's image URLs and the facts they were built
 from; a request for a cached one is **one statement** (the notice's version joined to the current facts of those
 URLs) and a byte copy. When either differs, the notice is read in full and its manifest built again (two
-statements). Every statement of a manifest is read through store/driver.py (`fetch`: on PostgreSQL, psycopg
-itself, prepared once per connection).
+statements, on one connection). Every statement of a manifest is read through store/driver.py (`fetch`,
+`reading`: on PostgreSQL, psycopg itself, prepared once per connection).
 """
 from __future__ import annotations
 
