@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -116,9 +117,13 @@ def runner(app):
 
 
 @contextmanager
-def serve(app) -> Iterator[str]:
-    """Serve `app` over real HTTP on a free loopback port; yields its base URL."""
+def serve(app, send_buffer: int | None = None) -> Iterator[str]:
+    """Serve `app` over real HTTP on a free loopback port; yields its base URL. `send_buffer`: the bytes the
+    kernel may hold of what the server sends on each connection (accepted sockets inherit the listening one's),
+    so that a server cannot finish a long answer ahead of a client that does not read it."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    if send_buffer is not None:
+        server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

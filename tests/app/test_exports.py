@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import http.client
 import io
 import json
+import socket
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -198,21 +201,36 @@ def test_a_failure_mid_stream_aborts_the_download(db, stocked, database_url, tmp
             connection.execute(text("UPDATE notice SET fields = '{broken' WHERE base = 'joconde' AND ref = :ref"),
                                {"ref": more[-1].ref})
     small_batches = create_app(make_settings(database_url, tmp_path, export_batch_size=50))
-    with serve(small_batches) as live_server:
-        response = requests.get(f"{live_server}/exports/joconde.csv", params={"since": "2000-01-01"},
-                                stream=True, timeout=30)
-        assert response.status_code == 200
+    with serve(small_batches, send_buffer=4096) as live_server:
+        response = _slow_reader(live_server, "/exports/joconde.csv?since=2000-01-01")
+        assert response.status == 200
         received = _read_until_failure(response, db, database_url)
     small_batches.extensions["pop"].db.dispose()
     assert b"Error" not in received and b"Traceback" not in received
 
 
-def _read_until_failure(response, db, database_url) -> bytes:
+def _slow_reader(live_server: str, path: str) -> http.client.HTTPResponse:
+    """The response to GET `path` on a connection whose receive buffer is a few KB (and the server's send buffer:
+    `serve(send_buffer=…)`): the server cannot send the export ahead into the kernel's buffers and finish it,
+    with its transaction, before the failure is made."""
+    host, port = urlsplit(live_server).hostname, urlsplit(live_server).port
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(30)
+    sock.connect((host, port))
+    connection.sock = sock
+    connection.request("GET", path)
+    return connection.getresponse()
+
+
+def _read_until_failure(response: http.client.HTTPResponse, db, database_url) -> bytes:
+    """What the client received before the download was cut (never its regular end)."""
     received = b""
-    with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        for chunk in response.iter_content(8192):
+    with pytest.raises(http.client.IncompleteRead):  # the chunked body ends without its last chunk
+        while chunk := response.read1(8192):
             received += chunk
-            if database_url.startswith("postgresql") and len(received) > 0:
+            if database_url.startswith("postgresql") and len(received) == len(chunk):
                 with db.engine.begin() as connection:
                     connection.execute(text(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
