@@ -10,11 +10,10 @@ from sqlalchemy import insert, select
 
 from formats.bases import get_base
 from formats.notice import validate_notice
-from store.notices import write_notices
-
 from formats.registry import FORMATS, MetadataFormat
 from protocols.oaipmh import Provider, ProviderConfig
 from store.models import NoticeRow, Rendition
+from store.notices import write_notices
 from store.oai import SqlRepository
 from store.read_ahead import ReadAhead
 
@@ -114,7 +113,7 @@ def test_a_notice_changed_while_its_page_is_read_ahead_is_sent_once(db):
     plain, _ = harvest(db, "ListIdentifiers", "oai_dc", 5)
     expected = identifiers(plain)
     # a live Joconde notice of the second page, read ahead while the first is sent
-    changed = next(i for i in expected[5:10] if ":joconde:" in i and i not in identifiers(plain[:1]))
+    changed = next(i for i in expected[5:10] if ":joconde:" in i)
     base, number = "joconde", changed.rsplit(":", 1)[1]
 
     def change(page: int) -> None:
