@@ -20,10 +20,13 @@ least), `--repeat` rounds of:
   callable (two bytes, no Flask) under the same gunicorn worker class: the floor of gunicorn and the client;
 - GetRecord `oai_dc` of random live identifiers, `--requests` times by one client, then by 8 clients at once
   (threads, each its own connection; one sync worker answers one at a time);
+- GetRecord `oai_dc` of `--requests` consecutive identifiers of Joconde's list, in its order, by one client:
+  Metis' walk (ListIdentifiers of a set, then a GetRecord of each), which store/records_ahead.py reads in
+  batches;
 - IIIF manifests: a third of the illustrated notices asked once each (uncached: the worker builds them), then
   those again twice (cached: the worker's check and a byte copy; `POP_IIIF_CACHE_MB` must hold a third);
 - GetRecord's statement alone, by psycopg from this process on one held connection (no app, no HTTP): the
-  round trip every GetRecord waits for, so the best GetRecord / `/healthz` ratio one round trip allows.
+  round trip every random GetRecord waits for, so the best GetRecord / `/healthz` ratio one round trip allows.
 
 Per phase: requests per second and per CPU second of the worker (what a busy machine blurs least), and the best
 of the rounds; the ratios GetRecord / `/healthz` are taken within a round. The load average is printed with the
@@ -136,6 +139,25 @@ def _image_base(database: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _walk(database: str, count: int, seed: int, base: str = "joconde") -> list[str]:
+    """`count` GetRecord paths of one base's list, in its order from a random place in it: what Metis asks after
+    its ListIdentifiers of the base's set (every notice of the list: tombstones too)."""
+    from sqlalchemy import text
+
+    from store.db import Database
+
+    db = Database(database)
+    with db.engine.connect() as connection:
+        refs = connection.execute(text(
+            "SELECT n.ref FROM notice n LEFT JOIN rendition r ON r.notice_id = n.id AND r.format = 'oai_dc' "
+            "WHERE n.base = :base AND (r.notice_id IS NOT NULL OR n.deleted) ORDER BY n.datestamp, n.id"),
+            {"base": base}).scalars().all()
+    db.dispose()
+    start = random.Random(seed).randrange(max(1, len(refs) - count))
+    return [f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:{REPOSITORY_IDENTIFIER}:{base}:{ref}"
+            for ref in refs[start:start + count]]
+
+
 def _identifiers(database: str, count: int, seed: int) -> list[str]:
     """`count` random live notices that have an oai_dc rendition, as GetRecord paths."""
     from sqlalchemy import text
@@ -229,9 +251,9 @@ def statement_alone(database: str, paths: list[str]) -> float:
     from sqlalchemy.dialects import postgresql
 
     from store.driver import compiled
-    from store.oai import _GET_RECORD
+    from store.oai import _GET_RECORD_AND_NEXT
 
-    sql, literals = compiled(_GET_RECORD, postgresql.psycopg.dialect())
+    sql, literals = compiled(_GET_RECORD_AND_NEXT, postgresql.psycopg.dialect())
     keys = [path.rsplit(":", 2)[-2:] for path in paths]
     with psycopg.connect(database, autocommit=True) as connection, connection.cursor(binary=True) as cursor:
         for base, ref in keys[:200]:  # prepared after a few executions, as the worker's connections are
@@ -281,6 +303,7 @@ def run(args) -> None:
             measured = {"/healthz": phase([*servers, bare], ["/healthz"] * args.requests),
                         "GetRecord oai_dc, 1 client": phase(servers, getrecords),
                         f"GetRecord oai_dc, {CLIENTS} clients": phase(servers, getrecords, CLIENTS),
+                        "GetRecord oai_dc, a walk down a list": phase(servers, _walk(args.database, args.requests, n)),
                         "manifest, uncached (first request)": phase(servers, thirds[n]),
                         "manifest, cached (2 rounds)": phase(servers, thirds[n] * 2)}
             results = {server.name: {name: by_server[server.name] for name, by_server in measured.items()
@@ -334,10 +357,11 @@ def report(rounds: list[dict], loads: list[float], names: list[str], manifests: 
             each = " / ".join(f"{p['per_s']:,.0f}" for p in runs)
             print(f"| {name} | {phase_name} | {each} | {best:,.0f} | "
                   f"{max(p['per_cpu_s'] for p in runs):,.0f} | {best / floor:.2f} | {runs[-1]['rss_mb']:.0f} |")
-    print("\nratios within each round (GetRecord 1 client / /healthz):")
-    for name in names:
-        ratios = [r[name]["GetRecord oai_dc, 1 client"]["per_s"] / r[name]["/healthz"]["per_s"] for r in rounds]
-        print(f"  {name}: {' / '.join(f'{x:.2f}' for x in ratios)}")
+    for phase_name in ("GetRecord oai_dc, 1 client", "GetRecord oai_dc, a walk down a list"):
+        print(f"\nratios within each round ({phase_name} / /healthz):")
+        for name in names:
+            ratios = [r[name][phase_name]["per_s"] / r[name]["/healthz"]["per_s"] for r in rounds]
+            print(f"  {name}: {' / '.join(f'{x:.2f}' for x in ratios)}")
     if len(names) > 1:
         ours = [r[names[0]]["/healthz"]["per_s"] / r[names[1]]["/healthz"]["per_s"] for r in rounds]
         print(f"/healthz, this tree / baseline, per round: {' / '.join(f'{x:.2f}' for x in ours)}")

@@ -6,7 +6,8 @@ What the protocol library cannot see is guarded here (docs/operations.md): a POS
 `POP_OAI_MAX_CONCURRENT_LISTS` ListRecords / ListIdentifiers answers stream at once in this process, beyond that
 a 503 with `Retry-After` (OAI-PMH flow control). A database outage is answered by app/errors.py.
 Every verb reads from a healthy read replica when there are some (`POP_DATABASE_REPLICAS`); a full list page
-starts reading the next one (`POP_OAI_READ_AHEAD`, store/read_ahead.py).
+starts reading the next one (`POP_OAI_READ_AHEAD`, store/read_ahead.py), and a GetRecord of the notice after the
+one before reads the next ones with it (store/records_ahead.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from store.db import Database
 from store.oai import CachedRepository
 from store.pool import again_on_disconnect
 from store.read_ahead import ReadAhead
+from store.records_ahead import RecordsAhead
 
 from .. import pop
 from ..errors import unavailable
@@ -48,6 +50,7 @@ def _limit_lists(state: BlueprintSetupState) -> None:
     settings = state.app.extensions["pop"].settings
     state.app.extensions["pop.oai_lists"] = ConcurrencyLimit(settings.oai_max_concurrent_lists)
     state.app.extensions["pop.oai_read_ahead"] = ReadAhead() if settings.oai_read_ahead else None
+    state.app.extensions["pop.oai_records_ahead"] = RecordsAhead() if settings.oai_read_ahead else None
 
 
 def _providers() -> dict[int, Provider]:
@@ -80,7 +83,8 @@ def provider(db: Database | None = None) -> Provider:
     db = db or pop().db
     cache = guarded_cache(current_app)
     repository = CachedRepository(db.engine, cache, renderers=db.renderers, on_cache_error=cache.guard.failed,
-                                  read_ahead=current_app.extensions.get("pop.oai_read_ahead"))
+                                  read_ahead=current_app.extensions.get("pop.oai_read_ahead"),
+                                  records_ahead=current_app.extensions.get("pop.oai_records_ahead"))
     providers = _providers()
     made = providers.get(id(db))
     if made is None:
