@@ -336,9 +336,9 @@ class Settings:
     oai_read_ahead: bool = setting(
         "POP_OAI_READ_AHEAD",
         "`true`: on PostgreSQL, a worker that sends a full ListRecords / ListIdentifiers page reads the next one "
-        "meanwhile, in a thread, for the harvester's next request (store/read_ahead.py), and a GetRecord of the "
-        "notice after the one before (a harvester walking a list, as Metis does) reads the next 64 with it "
-        "(store/records_ahead.py); `false` behind a balancer that sends a list's pages to different workers, "
+        "meanwhile, in a thread, for the harvester's next request (store/read_ahead.py), and a GetRecord of one "
+        "of the 8 notices after the one before (a harvester walking a list, as Metis does) reads the next 64 with "
+        "it (store/records_ahead.py); `false` behind a balancer that sends a list's pages to different workers, "
         "where it reads pages for nothing.",
         parse=flag, default=True, shown_default="`true`")
     retry_after: int = setting(

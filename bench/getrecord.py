@@ -10,7 +10,7 @@ run), and `/healthz` of the code before (a git worktree) in the same run.
 notices linking those images have manifests. The image server is only needed while probing: `run` serves the
 manifests with the same `POP_IMAGE_BASE_URL`, read back from the image table.
 
-`run` starts one gunicorn worker (sync, or `--worker-class gthread` with 4 threads as `pop serve` runs it: it
+`run` starts one gunicorn worker (`--workers` N: N of them; sync, or `--worker-class gthread` with 4 threads as `pop serve` runs it: it
 keeps connections alive, where a sync worker closes each after its answer) on the code of this tree (and one on
 `--baseline`, a worktree of the commit to compare with, if given) and asks, with keep-alive `http.client`
 connections (bench/iiif.py's client: the lightest, so that the client's own cost on the shared cores weighs
@@ -22,7 +22,8 @@ least), `--repeat` rounds of:
   (threads, each its own connection; one sync worker answers one at a time);
 - GetRecord `oai_dc` of `--requests` consecutive identifiers of Joconde's list, in its order, by one client:
   Metis' walk (ListIdentifiers of a set, then a GetRecord of each), which store/records_ahead.py reads in
-  batches;
+  batches; and another stretch by 8 clients at once, client k asking the k-th, (k+8)-th… (harvester threads
+  sharing one queue of identifiers);
 - IIIF manifests: a third of the illustrated notices asked once each (uncached: the worker builds them), then
   those again twice (cached: the worker's check and a byte copy; `POP_IIIF_CACHE_MB` must hold a third);
 - GetRecord's statement alone, by psycopg from this process on one held connection (no app, no HTTP): the
@@ -179,13 +180,14 @@ class Server:
     """One gunicorn sync worker serving wsgi:app from `root` (its working directory too: `python -m` puts the
     working directory first on sys.path, before PYTHONPATH and --chdir)."""
 
-    def __init__(self, name: str, root: Path, env: dict[str, str], worker_class: str = "sync", app: str = "wsgi:app"):
+    def __init__(self, name: str, root: Path, env: dict[str, str], worker_class: str = "sync", app: str = "wsgi:app",
+                 workers: int = 1):
         import psutil
 
         self.name, self.port = name, _free_port()
         self.log = tempfile.TemporaryFile()  # the worker's logs (one JSON line per OAI request): written, not shown
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", worker_class,
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", worker_class,
              *(["--threads", "4"] if worker_class == "gthread" else []), "--bind",
              f"127.0.0.1:{self.port}", "--chdir", str(root), "--timeout", "600", "--log-level", "warning",
              app], env=env, cwd=root, start_new_session=True, stdout=subprocess.DEVNULL, stderr=self.log)
@@ -286,13 +288,14 @@ def run(args) -> None:
     random.Random(2).shuffle(manifests)
     thirds = [manifests[n::args.repeat] for n in range(args.repeat)]
     print(f"{len(getrecords):,} GetRecord identifiers, {len(manifests):,} manifests; "
-          f"gunicorn --workers 1 --worker-class {args.worker_class}; load average before: {os.getloadavg()[0]:.1f}",
+          f"gunicorn --workers {args.workers} --worker-class {args.worker_class}; load average before: {os.getloadavg()[0]:.1f}",
           flush=True)
-    servers = [Server("this tree", ROOT, _env(args.database, image_base, ROOT), args.worker_class)]
+    servers = [Server("this tree", ROOT, _env(args.database, image_base, ROOT), args.worker_class,
+                      workers=args.workers)]
     if args.baseline:
         baseline = Path(args.baseline).resolve()
         servers.append(Server(f"baseline ({_commit(baseline)})", baseline, _env(args.database, image_base, baseline),
-                              args.worker_class))
+                              args.worker_class, workers=args.workers))
     bare = bare_server(args.worker_class)
     rounds: list[dict[str, dict[str, dict]]] = []
     loads = []
@@ -304,6 +307,8 @@ def run(args) -> None:
                         "GetRecord oai_dc, 1 client": phase(servers, getrecords),
                         f"GetRecord oai_dc, {CLIENTS} clients": phase(servers, getrecords, CLIENTS),
                         "GetRecord oai_dc, a walk down a list": phase(servers, _walk(args.database, args.requests, n)),
+                        f"GetRecord oai_dc, a walk, {CLIENTS} clients": phase(
+                            servers, _walk(args.database, args.requests, n + 100), CLIENTS),
                         "manifest, uncached (first request)": phase(servers, thirds[n]),
                         "manifest, cached (2 rounds)": phase(servers, thirds[n] * 2)}
             results = {server.name: {name: by_server[server.name] for name, by_server in measured.items()
@@ -379,6 +384,8 @@ def main() -> None:
     p_run.add_argument("--baseline", help="a worktree of the commit to compare with (git worktree add)")
     p_run.add_argument("--requests", type=int, default=3000, help="requests per phase (default 3000)")
     p_run.add_argument("--repeat", type=int, default=3)
+    p_run.add_argument("--workers", type=int, default=1,
+                       help="gunicorn workers of each server (default 1; the bare app always has one)")
     p_run.add_argument("--worker-class", default="sync", choices=("sync", "gthread"),
                        help="gunicorn worker class: sync (default) or gthread with 4 threads, as `pop serve` runs "
                             "(keep-alive: a sync worker closes the connection after each answer)")

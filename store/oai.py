@@ -31,7 +31,7 @@ from .models import NoticeRow, Partner, Rendition
 from .notices import store_version
 from .packing import Packer, packer_for
 from .read_ahead import ReadAhead
-from .records_ahead import RecordsAhead
+from .records_ahead import WINDOW, RecordsAhead
 from .selection import ANY_PARTNER, NoticeSelection, conditions
 
 _N = NoticeRow.__table__.c
@@ -50,14 +50,17 @@ _PENDING = case((and_(~_N.rendered, _N.deleted.is_(False)), _N.fields), else_=nu
 _ONE = (_N.base == bindparam("base"), _N.ref == bindparam("ref"))
 _JOINED = NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id == _N.id,
                                                                    _R.format == bindparam("prefix")))
-# The notice after it in its base's list order (by the (base, datestamp, id) index): a GetRecord of that one
-# next is a harvester walking the list (store/records_ahead.py). LIMIT 1 written out: as a parameter, the
-# prepared statement's generic plan doubles its time (157 → 312 µs a statement, bench/getrecord.py's database).
+# The refs of the notices after it in its base's list order (by the (base, datestamp, id) index, `WINDOW` of
+# them): a GetRecord of one of those next is a harvester walking the list (store/records_ahead.py), its requests
+# perhaps spread over several workers. The LIMIT written out: as a parameter, the prepared statement's generic
+# plan doubled its time (157 → 312 µs a statement, bench/getrecord.py's database).
 _F = NoticeRow.__table__.alias("following")
-_NEXT_REF = (select(_F.c.ref).where(_F.c.base == _N.base, tuple_(_F.c.datestamp, _F.c.id) > tuple_(_N.datestamp, _N.id))
-             .order_by(_F.c.datestamp, _F.c.id).limit(literal_column("1")).scalar_subquery().label("next_ref"))
+_FOLLOWERS = (select(_F.c.ref).where(_F.c.base == _N.base, tuple_(_F.c.datestamp, _F.c.id) > tuple_(_N.datestamp, _N.id))
+              .order_by(_F.c.datestamp, _F.c.id).limit(literal_column(str(WINDOW)))
+              .correlate(NoticeRow.__table__).subquery("followers"))
+_NEXT_REFS = select(func.array_agg(_FOLLOWERS.c.ref)).scalar_subquery().label("next_refs")
 _GET_RECORD = select(*_ITEM, _R.packed.label("xml"), _PENDING, *_ORIGIN).select_from(_JOINED).where(*_ONE)
-_GET_RECORD_AND_NEXT = _GET_RECORD.add_columns(_NEXT_REF)
+_GET_RECORD_AND_NEXT = _GET_RECORD.add_columns(_NEXT_REFS)  # PostgreSQL only (array_agg), as walks are
 # A walk's batch: the notices of a base after a position, in list order, each with its rendition in the format
 _GET_FOLLOWING = (select(*_ITEM, _R.packed.label("xml"), _PENDING, *_ORIGIN).select_from(_JOINED)
                   .where(_N.base == bindparam("base"),
@@ -167,7 +170,8 @@ class SqlRepository:
         return item if item is not None else Item(*row[:7], None)
 
     def _walked(self, base: str, ref: str, prefix: str, ahead: RecordsAhead):
-        """GetRecord's row, read ahead, or with the batch after it when a walk arrives at it, or alone."""
+        """GetRecord's row: read ahead; or, when a walk arrives at it, with the batch after the notice that
+        expected it; or alone."""
         scope = (id(self.engine), base, prefix)
         row = ahead.take(scope, ref)
         if row is not None:
@@ -175,14 +179,16 @@ class SqlRepository:
         after = ahead.walked_to(scope, ref)
         if after is not None:
             rows = fetch(self.engine, _GET_FOLLOWING, {"base": base, "prefix": prefix, "after_datestamp": after[0],
-                                                       "after_id": after[1], "count": ahead.batch + 1}, binary=True)
-            if rows and rows[0].ref == ref:  # else the list changed under the walk: read the notice alone
-                ahead.keep(scope, rows[1:], _ref_of, _position_of)
-                return rows[0]
+                                                       "after_id": after[1], "count": ahead.batch + WINDOW},
+                         binary=True)
+            row = next((row for row in rows if row.ref == ref), None)
+            if row is not None:  # else it moved in the list since: read alone, below
+                ahead.keep(scope, rows, ref, _ref_of, _position_of)
+                return row
         row = next(iter(fetch(self.engine, _GET_RECORD_AND_NEXT, {"base": base, "ref": ref, "prefix": prefix},
                               binary=True)), None)
-        if row is not None and row.next_ref is not None:
-            ahead.expect(scope, row.next_ref, (row.datestamp, row.id))
+        if row is not None and row.next_refs:
+            ahead.expect(scope, row.next_refs, (row.datestamp, row.id))
         return row
 
     def _filtered(self, query, selection: Selection):

@@ -2,19 +2,21 @@
 then a GetRecord of each identifier in the list's order, so every record costs it a request and the worker a
 database round trip.
 
-GetRecord's statement also names the notice after the one it reads in its base's list order ((datestamp, id):
-the order of ListIdentifiers with the base's set). A GetRecord of that notice next is a walk down the list: it
-reads the notice with the `batch` notices after it, in one statement (store/oai.py), and the requests of those
-are answered from the rows kept here, without a round trip; the last notice of a batch is only expected, so
-that its GetRecord reads the next batch. A GetRecord of anything else (random access, another order) costs what
-it did: one statement, one row.
+GetRecord's statement also names the `WINDOW` notices after the one it reads in its base's list order
+((datestamp, id): the order of ListIdentifiers with the base's set). A GetRecord of one of those next is a walk
+down the list (the window lets a walk whose requests are spread over several workers, or sent by several
+threads a little out of order, be seen by each worker): it reads the notices after the one that expected it, a
+batch of `batch` and a window more, in one statement (store/oai.py). The requests of the batch's notices are
+answered from the rows kept here, without a round trip, and the window after the batch is expected, so that the
+GetRecord of one of those reads the next batch. A GetRecord of anything else (random access, another order)
+costs what it did: one statement, one row (and the refs of its window).
 
 A row kept here is the notice as it was read, up to `lifetime` seconds before its GetRecord (after that it is
 dropped, and read again): a notice changed in that while is sent as it was, and sent again, changed, by the
 next incremental harvest — as if the harvester had asked for it those seconds earlier. Per process, for every
 database alike (keyed by the engine, the base and the format); bounded: at most `walks` walks at once, each its
-one expected notice and one batch of rows. Walks whose requests go to several workers (a balancer without
-affinity) are seen by none of them: each GetRecord is read alone, as without read-ahead.
+one window of expected notices and one batch of rows. A walk spread over W workers is read by each of them, a
+batch at a time: W reads of each notice, in batches, rather than one statement a record.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ import time
 from collections import OrderedDict
 from typing import Any, Hashable, Sequence
 
-BATCH = 64  # notices read with the first of a batch (a GetRecord of the next ones needs no statement)
+BATCH = 64  # notices kept from a walk's read (a GetRecord of them needs no statement)
+WINDOW = 8  # notices after the one read whose GetRecord next is taken for a walk
 LIFETIME = 10.0  # seconds a row read ahead may wait for its GetRecord
 WALKS = 16  # walks followed at once in a process
 
@@ -52,35 +55,38 @@ class RecordsAhead:
             return found[1]
 
     def walked_to(self, scope: Scope, ref: str) -> Position | None:
-        """The position of the notice read before `ref` when `ref` was its successor (a walk arrives at it),
+        """The position of the notice read before `ref` when `ref` was in its window (a walk arrives at it),
         once; None if `ref` was not expected, or no longer."""
         with self._lock:
             found = self._expected.pop((scope, ref), None)
         return found[1] if found is not None and found[0] >= time.monotonic() else None
 
-    def expect(self, scope: Scope, ref: str, after: Position) -> None:
-        """`ref` follows the notice at `after` (just read): a GetRecord of it would be a walk."""
+    def expect(self, scope: Scope, refs: Sequence[str], after: Position) -> None:
+        """`refs` follow the notice at `after` (just read): a GetRecord of one of them would be a walk."""
+        deadline = time.monotonic() + self.lifetime
         with self._lock:
-            self._expected[(scope, ref)] = (time.monotonic() + self.lifetime, after)
-            self._expected.move_to_end((scope, ref))
-            while len(self._expected) > self.walks:
+            for ref in refs:
+                self._expected[(scope, ref)] = (deadline, after)
+                self._expected.move_to_end((scope, ref))
+            while len(self._expected) > self.walks * WINDOW:
                 self._expected.popitem(last=False)
 
-    def keep(self, scope: Scope, rows: Sequence[Any], ref_of, position_of) -> None:
-        """The rows of a batch after the one asked for: all kept but the last, which is expected (its
-        GetRecord reads the next batch); a batch that is not full is the end of its list."""
+    def keep(self, scope: Scope, rows: Sequence[Any], asked: str, ref_of, position_of) -> None:
+        """The rows of a walk's read (`asked` among them, answered now): the first `batch` kept, the window
+        after them expected (a GetRecord of one of those reads on); fewer is the end of the list."""
         deadline = time.monotonic() + self.lifetime
-        full = len(rows) >= self.batch
-        kept = rows[:-1] if full else rows
         with self._lock:
             self.batches += 1
-            for row in kept:
-                self._rows[(scope, ref_of(row))] = (deadline, row)
-                self._rows.move_to_end((scope, ref_of(row)))
+            for row in rows[:self.batch]:
+                key = (scope, ref_of(row))
+                if key[1] != asked:
+                    self._rows[key] = (deadline, row)
+                    self._rows.move_to_end(key)
             while len(self._rows) > self.walks * self.batch:
                 self._rows.popitem(last=False)
-        if full and len(rows) > 1:
-            self.expect(scope, ref_of(rows[-1]), position_of(rows[-2]))
+        if len(rows) > self.batch:
+            self.expect(scope, [ref_of(row) for row in rows[self.batch:] if ref_of(row) != asked],
+                        position_of(rows[self.batch - 1]))
 
     def clear(self) -> None:
         with self._lock:

@@ -13,7 +13,7 @@ from formats.notice import validate_notice
 from protocols.oaipmh import Provider, ProviderConfig
 from store.notices import write_notices
 from store.oai import SqlRepository
-from store.records_ahead import RecordsAhead
+from store.records_ahead import WINDOW, RecordsAhead
 
 from ..shared import pop_sample
 from .oai_demo import load
@@ -97,30 +97,47 @@ def test_a_notice_changed_under_a_walk_is_sent_as_it_is_now_once_its_row_is_too_
 def test_a_notice_moved_out_of_the_walk_is_read_alone(db):
     if not db.is_postgresql:
         return
-    load(db, per_base=12)
+    load(db, per_base=20)
     walk = listed(db, "joconde")
     ahead = RecordsAhead(batch=4)
     oai = provider(db, ahead)
-    record(oai, walk[0])  # expects the next one
-    _change(db, walk[1], "Déplacé en fin de liste")  # its new datestamp puts it last
+    record(oai, walk[0])  # expects the next ones
+    _change(db, walk[1], "Déplacé en fin de liste")  # its new datestamp puts it last, past the walk's read
     assert "Déplacé en fin de liste".encode() in record(oai, walk[1])
-    assert ahead.batches == 0  # the batch read for it did not start with it: not kept
-    record(oai, walk[2])  # now last, walk[1] expects no successor: walk[2] is read alone, and expects walk[3]
-    record(oai, walk[3])
+    assert ahead.batches == 0  # the walk's read did not find it: read alone
+    record(oai, walk[2])  # the walk goes on
     assert ahead.batches == 1
+
+
+def test_a_walk_spread_over_two_workers_is_read_in_batches_by_each(db):
+    if not db.is_postgresql:
+        return
+    load(db, per_base=20)
+    walk = listed(db, "joconde")
+    workers = [RecordsAhead(batch=4), RecordsAhead(batch=4)]
+    oais = [provider(db, ahead) for ahead in workers]
+    alone = [record(provider(db), identifier) for identifier in walk]
+    # a balancer's turns: each worker sees one request in two, or two in a row, never the whole walk
+    turns = [0, 1, 1, 0, 1, 0, 0, 1] * 3
+    assert [record(oais[turn], identifier) for turn, identifier in zip(turns, walk)] == alone
+    for ahead in workers:
+        assert ahead.batches >= 2 and ahead.used >= 4, (ahead.batches, ahead.used)
 
 
 def test_rows_are_taken_once_expectations_and_rows_are_bounded():
     ahead = RecordsAhead(batch=3, walks=2)
     ahead.expect("joconde", "B", (1, 1))
     assert ahead.walked_to("joconde", "B") == (1, 1) and ahead.walked_to("joconde", "B") is None
-    rows = [("C", 3), ("D", 4), ("E", 5)]
-    ahead.keep("joconde", rows, lambda row: row[0], lambda row: (row[1], row[1]))
+    rows = [("B", 2), ("C", 3), ("D", 4), ("E", 5), ("F", 6)]  # a batch of 3, and the window after it
+    ahead.keep("joconde", rows, "B", lambda row: row[0], lambda row: (row[1], row[1]))
+    assert ahead.take("joconde", "B") is None  # the one asked: answered, not kept
     assert ahead.take("joconde", "C") == ("C", 3) and ahead.take("joconde", "C") is None
     assert ahead.take("palissy", "D") is None  # another base, another walk
-    assert ahead.take("joconde", "E") is None and ahead.walked_to("joconde", "E") == (4, 4)  # the last: expected
-    for n in range(5):  # at most `walks` expectations, and `walks` × `batch` rows
-        ahead.expect("joconde", f"X{n}", (n, n))
-        ahead.keep("merimee", [(f"M{n}.{k}", k) for k in range(2)], lambda row: row[0], lambda row: row)
-    assert [ahead.walked_to("joconde", f"X{n}") for n in range(5)] == [None, None, None, (3, 3), (4, 4)]
-    assert sum(ahead.take("merimee", f"M{n}.{k}") is not None for n in range(5) for k in range(2)) == 6
+    assert ahead.take("joconde", "E") is None  # past the batch: expected, its walk reads on after D
+    assert ahead.walked_to("joconde", "F") == (4, 4) and ahead.walked_to("joconde", "E") == (4, 4)
+    for n in range(WINDOW * 2 + 2):  # at most `walks` windows of expectations, and `walks` × `batch` rows
+        ahead.expect("joconde", [f"X{n}"], (n, n))
+        ahead.keep("merimee", [(f"M{n}.{k}", k) for k in range(2)], "", lambda row: row[0], lambda row: row)
+    assert [ahead.walked_to("joconde", f"X{n}") is not None for n in range(WINDOW * 2 + 2)] == \
+        [False] * 2 + [True] * WINDOW * 2
+    assert sum(ahead.take("merimee", f"M{n}.{k}") is not None for n in range(WINDOW * 2 + 2) for k in range(2)) == 6
