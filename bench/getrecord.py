@@ -10,11 +10,11 @@ run), and `/healthz` of the code before (a git worktree) in the same run.
 notices linking those images have manifests. The image server is only needed while probing: `run` serves the
 manifests with the same `POP_IMAGE_BASE_URL`, read back from the image table.
 
-`run` starts one gunicorn worker (`--workers` N: N of them; sync, or `--worker-class gthread` with 4 threads as `pop serve` runs it: it
-keeps connections alive, where a sync worker closes each after its answer) on the code of this tree (and one on
-`--baseline`, a worktree of the commit to compare with, if given) and asks, with keep-alive `http.client`
-connections (bench/iiif.py's client: the lightest, so that the client's own cost on the shared cores weighs
-least), `--repeat` rounds of:
+`run` starts one gunicorn worker (`--workers` N: N of them; sync, or `--worker-class gthread` with 4 threads as
+`pop serve` runs it: it keeps connections alive, where a sync worker closes each after its answer) on the code
+of this tree (and one on `--baseline`, a worktree of the commit to compare with, if given) and asks, with
+keep-alive `http.client` connections (bench/iiif.py's client: the lightest, so that the client's own cost on the
+shared cores weighs least), `--repeat` rounds of:
 
 - `/healthz`, `--requests` times (one client): the floor of the app on its worker; and the same of a bare WSGI
   callable (two bytes, no Flask) under the same gunicorn worker class: the floor of gunicorn and the client;
@@ -288,7 +288,8 @@ def run(args) -> None:
     random.Random(2).shuffle(manifests)
     thirds = [manifests[n::args.repeat] for n in range(args.repeat)]
     print(f"{len(getrecords):,} GetRecord identifiers, {len(manifests):,} manifests; "
-          f"gunicorn --workers {args.workers} --worker-class {args.worker_class}; load average before: {os.getloadavg()[0]:.1f}",
+          f"gunicorn --workers {args.workers} --worker-class {args.worker_class}; "
+          f"load average before: {os.getloadavg()[0]:.1f}",
           flush=True)
     servers = [Server("this tree", ROOT, _env(args.database, image_base, ROOT), args.worker_class,
                       workers=args.workers)]

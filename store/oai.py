@@ -55,7 +55,8 @@ _JOINED = NoticeRow.__table__.outerjoin(Rendition.__table__, and_(_R.notice_id =
 # perhaps spread over several workers. The LIMIT written out: as a parameter, the prepared statement's generic
 # plan doubled its time (157 → 312 µs a statement, bench/getrecord.py's database).
 _F = NoticeRow.__table__.alias("following")
-_FOLLOWERS = (select(_F.c.ref).where(_F.c.base == _N.base, tuple_(_F.c.datestamp, _F.c.id) > tuple_(_N.datestamp, _N.id))
+_FOLLOWERS = (select(_F.c.ref)
+              .where(_F.c.base == _N.base, tuple_(_F.c.datestamp, _F.c.id) > tuple_(_N.datestamp, _N.id))
               .order_by(_F.c.datestamp, _F.c.id).limit(literal_column(str(WINDOW)))
               .correlate(NoticeRow.__table__).subquery("followers"))
 _NEXT_REFS = select(func.array_agg(_FOLLOWERS.c.ref)).scalar_subquery().label("next_refs")
