@@ -6,8 +6,8 @@ What the protocol library cannot see is guarded here (docs/operations.md): a POS
 `POP_OAI_MAX_CONCURRENT_LISTS` ListRecords / ListIdentifiers answers stream at once in this process, beyond that
 a 503 with `Retry-After` (OAI-PMH flow control). A database outage is answered by app/errors.py.
 Every verb reads from a healthy read replica when there are some (`POP_DATABASE_REPLICAS`); a full list page
-starts reading the next one (`POP_OAI_READ_AHEAD`, store/read_ahead.py), and a GetRecord of the notice after the
-one before reads the next ones with it (store/records_ahead.py).
+starts reading the next one (`POP_OAI_READ_AHEAD`, store/read_ahead.py), and a GetRecord of one of the notices
+after the one before reads the next ones with it (store/records_ahead.py).
 """
 from __future__ import annotations
 
