@@ -141,3 +141,28 @@ def test_rows_are_taken_once_expectations_and_rows_are_bounded():
     assert [ahead.walked_to("joconde", f"X{n}") is not None for n in range(WINDOW * 2 + 2)] == \
         [False] * 2 + [True] * WINDOW * 2
     assert sum(ahead.take("merimee", f"M{n}.{k}") is not None for n in range(WINDOW * 2 + 2) for k in range(2)) == 6
+
+
+def test_the_app_reads_walks_ahead_unless_read_ahead_is_off(app, client, database_url, tmp_path):
+    from app import create_app
+    from tests.conftest import make_settings
+
+    db = app.extensions["pop"].db
+    load(db, per_base=12)
+    walk = listed(db, "merimee")
+
+    def records(test_client) -> list[list[bytes]]:
+        return [_RECORD.findall(test_client.get("/oai", query_string={
+            "verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": identifier}).data) for identifier in walk]
+
+    got = records(client)
+    assert all(len(found) == 1 for found in got)
+    ahead = app.extensions["pop.oai_records_ahead"]
+    # on PostgreSQL: the first read alone, the second with the rest of the base (a batch holds 64)
+    assert (ahead.batches, ahead.used) == ((1, len(walk) - 2) if db.is_postgresql else (0, 0))
+    off = create_app(make_settings(database_url, tmp_path, oai_read_ahead=False))
+    try:
+        assert off.extensions["pop.oai_records_ahead"] is None and off.extensions["pop.oai_read_ahead"] is None
+        assert records(off.test_client()) == got
+    finally:
+        off.extensions["pop"].db.dispose()
