@@ -75,6 +75,13 @@ class ReadAhead:
             self.used += 1
         return rows
 
+    def settle(self) -> None:
+        """Wait for the reads started to end (tests: a read ahead that has run, whatever the machine's load)."""
+        with self._lock:
+            running = [future for _, future in self._reads.values()]
+        for future in running:
+            future.exception()
+
     def clear(self) -> None:
         """Forget every read (those running finish in their thread, and are dropped)."""
         with self._lock:

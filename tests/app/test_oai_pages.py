@@ -118,6 +118,7 @@ def test_a_notice_changed_while_its_page_is_read_ahead_is_sent_once(db):
 
     def change(page: int) -> None:
         if page == 1:
+            ahead.settle()  # the second page read ahead before the change, even on a loaded machine
             raw = pop_sample(base)
             raw.update(REF=number, TICO="Changé pendant la moisson")
             with db.session() as session:
